@@ -1,0 +1,151 @@
+package ipc
+
+import (
+	"io"
+	"runtime"
+	"strconv"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// pipeBits are the flags pipe2 takes.
+var pipeBits = []bitName{
+	{unix.O_NONBLOCK, "O_NONBLOCK"},
+	{unix.O_DIRECT, "O_DIRECT"},
+	{unix.O_CLOEXEC, "O_CLOEXEC"},
+}
+
+// Pipe2 creates a pipe with flags (O_CLOEXEC, O_NONBLOCK, O_DIRECT) and
+// returns its read and write ends.
+func Pipe2(flags int) (r, w int, err error) {
+	var fds [2]int32
+	_, e := syscall6(unix.SYS_PIPE2, uintptr(unsafe.Pointer(&fds)), uintptr(flags), 0, 0, 0, 0)
+	if tracing.Load() {
+		tracePipe2(fds, flags, e)
+	}
+	if e != 0 {
+		return -1, -1, errnoErr("pipe2", e)
+	}
+	return int(fds[0]), int(fds[1]), nil
+}
+
+func tracePipe2(fds [2]int32, flags int, e unix.Errno) {
+	b, ok := traceBegin("pipe2")
+	if !ok {
+		return
+	}
+	if e == 0 {
+		b = append(b, '[')
+		b = appendInt(b, int(fds[0]))
+		b = appendInt(append(b, ", "...), int(fds[1]))
+		b = append(b, ']')
+	} else {
+		b = append(b, "0x..."...)
+	}
+	b = appendBits(appendSep(b), flags, pipeBits)
+	traceEnd(b, 0, e)
+}
+
+// Read reads up to len(p) bytes from fd; 0 bytes and no error means end of
+// file.
+func Read(fd int, p []byte) (int, error) {
+	n, e := syscall6(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
+	runtime.KeepAlive(p)
+	if tracing.Load() {
+		traceRW("read", fd, len(p), int(n), e)
+	}
+	if e != 0 {
+		return 0, errnoErr("read", e)
+	}
+	return int(n), nil
+}
+
+// Write writes p to fd, returning how many bytes the kernel took. Writes of
+// at most PIPE_BUF (4096) bytes to a pipe are atomic.
+func Write(fd int, p []byte) (int, error) {
+	n, e := syscall6(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
+	runtime.KeepAlive(p)
+	if tracing.Load() {
+		traceRW("write", fd, len(p), int(n), e)
+	}
+	if e != 0 {
+		return 0, errnoErr("write", e)
+	}
+	return int(n), nil
+}
+
+func traceRW(call string, fd, size, n int, e unix.Errno) {
+	b, ok := traceBegin(call)
+	if !ok {
+		return
+	}
+	b = appendBytes(appendSep(appendInt(b, fd)), size)
+	traceEnd(b, n, e)
+}
+
+// ReadFull reads exactly len(p) bytes from fd. Like io.ReadFull it returns
+// io.EOF when end of file comes before any byte and io.ErrUnexpectedEOF
+// when it comes after some.
+func ReadFull(fd int, p []byte) error {
+	for done := 0; done < len(p); {
+		n, err := Read(fd, p[done:])
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if done == 0 {
+				return io.EOF
+			}
+			return io.ErrUnexpectedEOF
+		}
+		done += n
+	}
+	return nil
+}
+
+// WriteAll writes all of p to fd, however many writes it takes.
+func WriteAll(fd int, p []byte) error {
+	for len(p) > 0 {
+		n, err := Write(fd, p)
+		if err != nil {
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
+// Mkfifo creates a named pipe at path with permissions mode (less umask).
+func Mkfifo(path string, mode uint32) error {
+	p, err := unix.BytePtrFromString(path)
+	if err != nil {
+		return &argError{"mkfifo", strconv.Quote(path) + ": a path must not contain NUL"}
+	}
+	// mknodat: arm64 and riscv64 have no mknod.
+	_, e := syscall6(unix.SYS_MKNODAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(mode|unix.S_IFIFO), 0, 0, 0)
+	runtime.KeepAlive(p)
+	if tracing.Load() {
+		if b, ok := traceBegin("mkfifo"); ok {
+			b = appendMode(appendSep(appendString(b, path)), mode)
+			traceEnd(b, 0, e)
+		}
+	}
+	return errnoErr("mkfifo", e)
+}
+
+// Close closes fd. It is not retried on EINTR: Linux has released the
+// descriptor by then, and a retry could close one that another goroutine
+// has just been given.
+func Close(fd int) error {
+	_, _, e := unix.Syscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
+	if tracing.Load() {
+		if b, ok := traceBegin("close"); ok {
+			traceEnd(appendInt(b, fd), 0, e)
+		}
+	}
+	if e == unix.EINTR {
+		return nil
+	}
+	return errnoErr("close", e)
+}

@@ -1,0 +1,200 @@
+package ipc
+
+import (
+	"runtime"
+	"strconv"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// System V shared memory: traced wrappers over golang.org/x/sys/unix,
+// which already has these calls (and shmctl's IPC_64 quirk on arm). They
+// fail with ENOSYS on a kernel without CONFIG_SYSVIPC, and none of them
+// sleeps, so there is no EINTR to retry.
+
+// ShmGet returns the identifier of the segment of size bytes for key
+// (IPC_PRIVATE for a new one), creating it when flags hold IPC_CREAT; the
+// low 9 bits of flags are its permissions.
+func ShmGet(key, size, flags int) (int, error) {
+	id, err := unix.SysvShmGet(key, size, flags)
+	if tracing.Load() {
+		if b, ok := traceBegin("shmget"); ok {
+			b = appendInt(appendSep(appendKey(b, key)), size)
+			b = appendGetFlags(appendSep(b), flags)
+			traceEnd(b, id, errnoOf(err))
+		}
+	}
+	if err != nil {
+		return -1, sysErr("shmget", err)
+	}
+	return id, nil
+}
+
+// ShmAttach maps the segment id (flags: 0 or SHM_RDONLY) and returns it.
+func ShmAttach(id int, flags int) ([]byte, error) {
+	mem, err := unix.SysvShmAttach(id, 0, flags)
+	if tracing.Load() {
+		if b, ok := traceBegin("shmat"); ok {
+			b = appendSep(append(appendSep(appendInt(b, id)), "NULL"...))
+			if flags&unix.SHM_RDONLY != 0 {
+				b = append(b, "SHM_RDONLY"...)
+			} else {
+				b = appendInt(b, flags)
+			}
+			traceEndAddr(b, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
+		}
+	}
+	if err != nil {
+		return nil, sysErr("shmat", err)
+	}
+	return mem, nil
+}
+
+// ShmDetach unmaps a segment mapped by ShmAttach; mem must not be used
+// afterwards.
+func ShmDetach(mem []byte) error {
+	err := unix.SysvShmDetach(mem)
+	if tracing.Load() {
+		if b, ok := traceBegin("shmdt"); ok {
+			traceEnd(appendHex(b, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem))))), 0, errnoOf(err))
+		}
+	}
+	return sysErr("shmdt", err)
+}
+
+// ShmRemove marks the segment id for removal (IPC_RMID): it goes away when
+// the last process detaches it.
+func ShmRemove(id int) error {
+	_, err := unix.SysvShmCtl(id, unix.IPC_RMID, nil)
+	if tracing.Load() {
+		if b, ok := traceBegin("shmctl"); ok {
+			b = append(appendSep(appendInt(b, id)), "IPC_RMID, NULL"...)
+			traceEnd(b, 0, errnoOf(err))
+		}
+	}
+	return sysErr("shmctl", err)
+}
+
+// POSIX shared memory is a file on the tmpfs at /dev/shm, as glibc's
+// shm_open(3) does it.
+const shmDir = "/dev/shm"
+
+// ShmOpen opens, or with O_CREAT creates, the POSIX shared memory object
+// name ("/name", as for MqOpen) and returns its descriptor. It adds
+// O_NOFOLLOW and O_CLOEXEC to flags. A new object is empty: give it a size
+// with Fallocate.
+func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
+	if why := checkName(name); why != "" {
+		return -1, &argError{"shm_open", strconv.Quote(name) + ": " + why}
+	}
+	path, _ := unix.BytePtrFromString(shmDir + name) // checkName refused NUL
+	flags |= unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_LARGEFILE
+	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(path)), uintptr(flags), uintptr(mode), 0, 0)
+	runtime.KeepAlive(path)
+	if tracing.Load() {
+		if b, ok := traceBegin("shm_open"); ok {
+			b = appendOpenFlags(appendSep(appendString(b, name)), flags)
+			traceEnd(appendMode(appendSep(b), mode), int(r), e)
+		}
+	}
+	if e != 0 {
+		return -1, errnoErr("shm_open", e)
+	}
+	return int(r), nil
+}
+
+// ShmUnlink removes the POSIX shared memory object name ("/name"); it goes
+// away once nothing has it open or mapped.
+func ShmUnlink(name string) error {
+	if why := checkName(name); why != "" {
+		return &argError{"shm_unlink", strconv.Quote(name) + ": " + why}
+	}
+	path, _ := unix.BytePtrFromString(shmDir + name)
+	_, e := syscall6(unix.SYS_UNLINKAT, atFDCWD, uintptr(unsafe.Pointer(path)), 0, 0, 0, 0)
+	runtime.KeepAlive(path)
+	if tracing.Load() {
+		if b, ok := traceBegin("shm_unlink"); ok {
+			traceEnd(appendString(b, name), 0, e)
+		}
+	}
+	return errnoErr("shm_unlink", e)
+}
+
+var memfdBits = []bitName{
+	{unix.MFD_CLOEXEC, "MFD_CLOEXEC"},
+	{unix.MFD_ALLOW_SEALING, "MFD_ALLOW_SEALING"},
+}
+
+// MemfdCreate creates an anonymous memory file (flags: MFD_CLOEXEC, ...);
+// name only labels it in /proc/self/fd. It is empty: size it with
+// Fallocate. Children can map it through an inherited descriptor.
+func MemfdCreate(name string, flags int) (int, error) {
+	p, err := unix.BytePtrFromString(name)
+	if err != nil {
+		return -1, &argError{"memfd_create", strconv.Quote(name) + ": a name must not contain NUL"}
+	}
+	// ENOSYS before Linux 3.17.
+	r, e := syscall6(unix.SYS_MEMFD_CREATE, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0, 0)
+	runtime.KeepAlive(p)
+	if tracing.Load() {
+		if b, ok := traceBegin("memfd_create"); ok {
+			b = appendBits(appendSep(appendString(b, name)), flags, memfdBits)
+			traceEnd(b, int(r), e)
+		}
+	}
+	if e != 0 {
+		return -1, errnoErr("memfd_create", e)
+	}
+	return int(r), nil
+}
+
+// Fallocate gives the file fd size bytes of storage, allocated now, so that
+// a full /dev/shm fails here with ENOSPC rather than with SIGBUS at the
+// first store into the mapping. It grows the file to size if it is smaller.
+func Fallocate(fd int, size int64) error {
+	var e unix.Errno
+	if unsafe.Sizeof(uintptr(0)) == 8 {
+		_, e = syscall6(unix.SYS_FALLOCATE, uintptr(fd), 0, 0, uintptr(size), 0, 0)
+	} else {
+		// 32-bit arm passes each 64-bit argument as two words, low
+		// first; offset and length already fall on even registers.
+		_, e = syscall6(unix.SYS_FALLOCATE, uintptr(fd), 0, 0, 0, uintptr(size), uintptr(size>>32))
+	}
+	if tracing.Load() {
+		if b, ok := traceBegin("fallocate"); ok {
+			b = append(appendInt(b, fd), ", 0, 0, "...)
+			traceEnd(strconv.AppendInt(b, size, 10), 0, e)
+		}
+	}
+	return errnoErr("fallocate", e)
+}
+
+// Mmap maps size bytes of the file fd, readable, writable and shared with
+// every other process that maps it.
+func Mmap(fd int, size int) ([]byte, error) {
+	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if tracing.Load() {
+		if b, ok := traceBegin("mmap"); ok {
+			b = appendInt(append(b, "NULL, "...), size)
+			b = appendInt(append(b, ", PROT_READ|PROT_WRITE, MAP_SHARED, "...), fd)
+			traceEndAddr(append(b, ", 0"...), uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
+		}
+	}
+	if err != nil {
+		return nil, sysErr("mmap", err)
+	}
+	return mem, nil
+}
+
+// Munmap unmaps memory mapped by Mmap; mem must not be used afterwards.
+func Munmap(mem []byte) error {
+	err := unix.Munmap(mem)
+	if tracing.Load() {
+		if b, ok := traceBegin("munmap"); ok {
+			b = appendHex(b, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem)))))
+			traceEnd(appendInt(appendSep(b), len(mem)), 0, errnoOf(err))
+		}
+	}
+	return sysErr("munmap", err)
+}

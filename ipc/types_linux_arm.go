@@ -1,0 +1,67 @@
+package ipc
+
+// Kernel struct layouts for linux/arm (ILP32: long is 32 bits; the kernel's
+// __kernel_mode_t is 16 bits; the 32-bit variant of <asm-generic/msgbuf.h>).
+
+// MqAttr is struct mq_attr.
+type MqAttr struct {
+	Flags   int32 // O_NONBLOCK or 0
+	Maxmsg  int32 // most messages in the queue
+	Msgsize int32 // largest message
+	Curmsgs int32 // messages now in the queue
+	_       [4]int32
+}
+
+// IPCPerm is struct ipc64_perm.
+type IPCPerm struct {
+	Key  int32
+	Uid  uint32
+	Gid  uint32
+	Cuid uint32
+	Cgid uint32
+	Mode uint16
+	_    [2]uint8
+	Seq  uint16
+	_    uint16
+	_    [2]uint32
+}
+
+// MsqidDS is struct msqid64_ds.
+type MsqidDS struct {
+	Perm      IPCPerm
+	Stime     uint32 // last msgsnd, in seconds since the epoch
+	StimeHigh uint32
+	Rtime     uint32 // last msgrcv
+	RtimeHigh uint32
+	Ctime     uint32 // last change
+	CtimeHigh uint32
+	Cbytes    uint32 // bytes in the queue
+	Qnum      uint32 // messages in the queue
+	Qbytes    uint32 // most bytes the queue holds
+	Lspid     int32  // last sender
+	Lrpid     int32  // last receiver
+	_         [2]uint32
+}
+
+// SigEvent is struct sigevent as mq_notify reads it: for SIGEV_SIGNAL set
+// Notify to SigevSignal and Signo to the signal.
+type SigEvent struct {
+	Value  uintptr // sigev_value, handed to the handler in si_value
+	Signo  int32
+	Notify int32
+	_      [52]byte
+}
+
+// ipc64 is IPC_64: arm's msgctl is the old one, which returns the old
+// msqid_ds layout unless asked for msqid64_ds.
+const ipc64 = 0x100
+
+// Sizes worked out from the kernel headers, checked by the tests.
+const (
+	sizeofMqAttr   = 32
+	sizeofIPCPerm  = 36
+	sizeofMsqidDS  = 88
+	sizeofSigEvent = 64
+	offsetofQnum   = 64
+	offsetofLspid  = 72
+)
