@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"errors"
+	"io"
+)
+
+// Quiet marks an error that was already reported (by a child process, on the
+// shared standard error): main exits non-zero without a second line.
+type Quiet struct{ Err error }
+
+func (q *Quiet) Error() string { return q.Err.Error() }
+func (q *Quiet) Unwrap() error { return q.Err }
+
+// Exit reports err as one line "name: err" on w and returns the exit status:
+// 0 for -h, 2 for a usage error, 1 otherwise.
+func Exit(w io.Writer, name string, err error) int {
+	if errors.Is(err, ErrHelp) {
+		return 0
+	}
+	if _, quiet := As[*Quiet](err); !quiet {
+		io.WriteString(w, name+": "+err.Error()+"\n")
+	}
+	if _, usage := As[*UsageError](err); usage {
+		return 2
+	}
+	return 1
+}
+
+// As is errors.As without reflection, which the labs cannot afford: it
+// finds the first error of type T in err's chain.
+func As[T error](err error) (T, bool) {
+	for err != nil {
+		if t, ok := err.(T); ok {
+			return t, true
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			break
+		}
+		err = u.Unwrap()
+	}
+	var zero T
+	return zero, false
+}
+
+// Advice is an error with a hint on what to do about it.
+type Advice struct {
+	Err  error
+	Hint string
+}
+
+func (a *Advice) Error() string { return a.Err.Error() + " (" + a.Hint + ")" }
+func (a *Advice) Unwrap() error { return a.Err }
+
+// Advise attaches hint to err; it returns err unchanged when hint is empty.
+func Advise(err error, hint string) error {
+	if hint == "" {
+		return err
+	}
+	return &Advice{Err: err, Hint: hint}
+}

@@ -1,0 +1,128 @@
+// Package cli holds what the ipclab commands share at their edges: a small
+// option parser (the flag package costs too much binary), the exit path of
+// main, and buffered standard output.
+package cli
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"ipclab/internal/text"
+)
+
+// ErrHelp is returned by Parse after it printed the usage for -h.
+var ErrHelp = errors.New("help requested")
+
+// UsageError is a mistake on the command line: exit status 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Usage returns a UsageError saying msg.
+func Usage(msg string) error { return &UsageError{Msg: msg} }
+
+type option struct {
+	name string
+	b    *bool
+	s    *string
+	i    *int
+}
+
+// FlagSet is a set of options in the style of the flag package: -name,
+// -name=value or -name value (one or two dashes); parsing stops at the
+// first argument that is not an option, at "-" and after "--".
+type FlagSet struct {
+	Name  string    // the command's name, for messages
+	Usage string    // what -h prints: synopsis, options, example
+	Out   io.Writer // where -h prints
+	opts  []option
+}
+
+// NewFlagSet returns an empty set; -h and -help are always known.
+func NewFlagSet(name, usage string, out io.Writer) *FlagSet {
+	return &FlagSet{Name: name, Usage: usage, Out: out}
+}
+
+// Bool defines a boolean option.
+func (f *FlagSet) Bool(name string) *bool {
+	p := new(bool)
+	f.opts = append(f.opts, option{name: name, b: p})
+	return p
+}
+
+// String defines an option with a string value.
+func (f *FlagSet) String(name, def string) *string {
+	p := &def
+	f.opts = append(f.opts, option{name: name, s: p})
+	return p
+}
+
+// Int defines an option with an integer value.
+func (f *FlagSet) Int(name string, def int) *int {
+	p := &def
+	f.opts = append(f.opts, option{name: name, i: p})
+	return p
+}
+
+// Parse parses args (without the program name) and returns the arguments
+// left after the options. For -h it prints the usage and returns ErrHelp.
+func (f *FlagSet) Parse(args []string) ([]string, error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return args[i+1:], nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			return args[i:], nil
+		}
+		name := strings.TrimPrefix(a[1:], "-")
+		value, hasValue := "", false
+		if eq := strings.IndexByte(name, '='); eq >= 0 {
+			name, value, hasValue = name[:eq], name[eq+1:], true
+		}
+		if name == "h" || name == "help" {
+			io.WriteString(f.Out, f.Usage)
+			return nil, ErrHelp
+		}
+		o := f.lookup(name)
+		if o == nil {
+			return nil, Usage("unknown option -" + name + " (see " + f.Name + " -h)")
+		}
+		if o.b != nil {
+			switch {
+			case !hasValue || value == "true":
+				*o.b = true
+			case value == "false":
+				*o.b = false
+			default:
+				return nil, Usage("-" + name + ": " + text.Quote(value) + " is not true or false")
+			}
+			continue
+		}
+		if !hasValue {
+			if i+1 == len(args) {
+				return nil, Usage("-" + name + " needs a value (see " + f.Name + " -h)")
+			}
+			i++
+			value = args[i]
+		}
+		if o.s != nil {
+			*o.s = value
+		} else if v, ok := text.Atoi(value); ok {
+			*o.i = v
+		} else {
+			return nil, Usage("-" + name + ": " + text.Quote(value) + " is not an integer")
+		}
+	}
+	return nil, nil
+}
+
+func (f *FlagSet) lookup(name string) *option {
+	for i := range f.opts {
+		if f.opts[i].name == name {
+			return &f.opts[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,290 @@
+// Package input reads a lab's data: whitespace-separated integers from a file
+// or standard input ('#' starts a comment), or the lab sheet's dialogue
+// ("Enter the datasize: ", then "Enter the data: " per item).
+package input
+
+import (
+	"errors"
+	"io"
+	"math"
+	"os"
+	"strconv"
+
+	"ipclab/internal/text"
+)
+
+// Data is what a lab works on: the values and where each came from.
+type Data struct {
+	Name   string  // file name or "stdin", for messages
+	Values []int64 // the items, in order
+	Lines  []int   // Lines[i] is the line Values[i] was read from
+}
+
+// Error is a problem with the input, reported as "name:line: msg", or
+// "name: msg" when no line applies.
+type Error struct {
+	Name string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return e.Name + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	}
+	return e.Name + ": " + e.Msg
+}
+
+// ErrNoData is wrapped by the error for an input without items.
+var ErrNoData = errors.New("no data")
+
+// maxToken bounds a token kept in memory: no int64 needs more characters,
+// so a longer one is reported (abbreviated) without reading it all in.
+const maxToken = 64
+
+// Parse reads whitespace-separated integers from r; '#' starts a comment
+// that runs to the end of the line.
+func Parse(r io.Reader, name string) (*Data, error) {
+	br := newReader(r)
+	d := &Data{Name: name}
+	line := 1
+	var tok []byte
+	long := false // the token was longer than maxToken
+	tokLine := 0
+	flush := func() error {
+		if len(tok) == 0 {
+			return nil
+		}
+		v, err := Int(string(tok), long)
+		if err != nil {
+			return &Error{Name: name, Line: tokLine, Msg: err.Error()}
+		}
+		d.Values = append(d.Values, v)
+		d.Lines = append(d.Lines, tokLine)
+		tok, long = tok[:0], false
+		return nil
+	}
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &Error{Name: name, Msg: err.Error()}
+		}
+		switch {
+		case c == '#':
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			for c != '\n' {
+				if c, err = br.ReadByte(); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				line++
+			}
+		case isSpace(c):
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			if c == '\n' {
+				line++
+			}
+		default:
+			if len(tok) == 0 {
+				tokLine = line
+			}
+			if len(tok) < maxToken {
+				tok = append(tok, c)
+			} else {
+				long = true
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(d.Values) == 0 {
+		return nil, &Error{Name: name, Msg: ErrNoData.Error()}
+	}
+	return d, nil
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// Int parses one item. long says the token was cut at maxToken characters.
+func Int(tok string, long bool) (int64, error) {
+	shown := tok
+	if long {
+		shown += "..."
+	}
+	if tok == "" {
+		return 0, errors.New("expected an integer, got an empty line")
+	}
+	v, ok, big := text.ParseInt(tok)
+	if ok && !long {
+		return v, nil
+	}
+	if big || (long && allDigits(tok)) {
+		return 0, errors.New(text.Quote(shown) + " is out of range (a signed 64-bit integer)")
+	}
+	return 0, errors.New(text.Quote(shown) + " is not an integer")
+}
+
+// allDigits reports whether s is a sign and digits only: the start of an
+// integer too long to be kept whole.
+func allDigits(s string) bool {
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Dialogue runs the lab sheet's dialogue: it prints sizePrompt, reads the
+// number of items, then prints itemPrompt and reads one item per line.
+func Dialogue(r io.Reader, w io.Writer, sizePrompt, itemPrompt string) (*Data, error) {
+	const name = "stdin"
+	br := newReader(r)
+	line := 0
+	// readLine returns the next line, trimmed and cut to maxToken+1 bytes
+	// (enough for Int to see it is too long), or io.EOF.
+	readLine := func() (string, error) {
+		var b []byte
+		c, err := br.ReadByte()
+		if err != nil {
+			return "", err
+		}
+		for ; err == nil && c != '\n'; c, err = br.ReadByte() {
+			if (len(b) > 0 || !isSpace(c)) && len(b) <= maxToken {
+				b = append(b, c)
+			}
+		}
+		for len(b) > 0 && isSpace(b[len(b)-1]) {
+			b = b[:len(b)-1]
+		}
+		line++
+		return string(b), nil
+	}
+	io.WriteString(w, sizePrompt)
+	s, err := readLine()
+	if err != nil {
+		return nil, &Error{Name: name, Msg: "no dataset size given"}
+	}
+	n, err := Int(s, len(s) > maxToken)
+	if err != nil {
+		return nil, &Error{Name: name, Line: line, Msg: "dataset size: " + err.Error()}
+	}
+	if n <= 0 {
+		return nil, &Error{Name: name, Line: line, Msg: "dataset size " + s + " must be positive"}
+	}
+	d := &Data{Name: name}
+	for i := int64(0); i < n; i++ {
+		io.WriteString(w, itemPrompt)
+		s, err := readLine()
+		if err != nil {
+			io.WriteString(w, "\n")
+			return nil, &Error{Name: name, Msg: "expected " + strconv.FormatInt(n, 10) +
+				" items, got " + strconv.FormatInt(i, 10)}
+		}
+		v, err := Int(s, len(s) > maxToken)
+		if err != nil {
+			return nil, &Error{Name: name, Line: line, Msg: err.Error()}
+		}
+		d.Values = append(d.Values, v)
+		d.Lines = append(d.Lines, line)
+	}
+	return d, nil
+}
+
+// Times10 checks that every value times ten fits in 64 bits, and returns
+// the products.
+func (d *Data) Times10() ([]int64, error) {
+	out := make([]int64, len(d.Values))
+	for i, v := range d.Values {
+		p, ok := Mul10(v)
+		if !ok {
+			return nil, d.errAt(i, strconv.FormatInt(v, 10)+" * 10 overflows a 64-bit integer")
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// Sum adds xs, checking for overflow; at names the item whose addition
+// overflowed.
+func (d *Data) Sum(xs []int64) (int64, error) {
+	var s int64
+	for i, x := range xs {
+		var ok bool
+		if s, ok = Add(s, x); !ok {
+			return 0, d.errAt(i, "the sum overflows a 64-bit integer")
+		}
+	}
+	return s, nil
+}
+
+func (d *Data) errAt(i int, msg string) error {
+	line := 0
+	if i < len(d.Lines) {
+		line = d.Lines[i]
+	}
+	return &Error{Name: d.Name, Line: line, Msg: msg}
+}
+
+// Mul10 returns v*10 and whether it fits in an int64.
+func Mul10(v int64) (int64, bool) {
+	if v > math.MaxInt64/10 || v < math.MinInt64/10 {
+		return 0, false
+	}
+	return v * 10, true
+}
+
+// Add returns a+b and whether it fits in an int64.
+func Add(a, b int64) (int64, bool) {
+	s := a + b
+	if (b > 0 && s < a) || (b < 0 && s > a) {
+		return 0, false
+	}
+	return s, true
+}
+
+// reader is a small buffered byte reader (bufio's costs more binary).
+type reader struct {
+	r    io.Reader
+	buf  []byte
+	i, n int
+}
+
+func newReader(r io.Reader) *reader {
+	if f, ok := r.(*os.File); ok {
+		r = stdinReader(f.Fd())
+	}
+	return &reader{r: r, buf: make([]byte, 64<<10)}
+}
+
+// ReadByte returns the next byte, or the reader's error (io.EOF at the end).
+func (r *reader) ReadByte() (byte, error) {
+	for r.i == r.n {
+		n, err := r.r.Read(r.buf)
+		if n > 0 {
+			r.i, r.n = 0, n
+			break
+		}
+		if err == nil {
+			continue
+		}
+		return 0, err
+	}
+	c := r.buf[r.i]
+	r.i++
+	return c, nil
+}

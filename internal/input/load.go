@@ -1,0 +1,42 @@
+package input
+
+import (
+	"io"
+	"os"
+
+	"ipclab/internal/cli"
+)
+
+// Prompts are the lab sheet's dialogue lines.
+type Prompts struct{ Size, Item string }
+
+// Load reads a lab's data as its command line asks: from the one FILE in
+// args ("-" or none: standard input), or by the dialogue when dialogue is
+// set or standard input is a terminal and no FILE was named.
+func Load(args []string, stdin io.Reader, stdout io.Writer, dialogue bool, p Prompts) (*Data, error) {
+	if len(args) > 1 {
+		return nil, cli.Usage("too many arguments: expected at most one FILE")
+	}
+	file := "-"
+	if len(args) == 1 {
+		file = args[0]
+	}
+	if dialogue && file != "-" {
+		return nil, cli.Usage("-i reads the dialogue from standard input: drop " + file)
+	}
+	if file == "-" {
+		if f, ok := stdin.(*os.File); ok && cli.IsTerminal(f) {
+			dialogue = true
+		}
+		if dialogue {
+			return Dialogue(stdin, stdout, p.Size, p.Item)
+		}
+		return Parse(stdin, "stdin")
+	}
+	f, err := open(file)
+	if err != nil {
+		return nil, &Error{Name: file, Msg: err.Error()}
+	}
+	defer f.Close()
+	return Parse(f, file)
+}

@@ -1,0 +1,84 @@
+// Package lab is the skeleton the three labs share: the common options
+// (-i, -trace), loading the data, starting the process group with tracing
+// set up, and the child's side of the same.
+package lab
+
+import (
+	"io"
+
+	"ipclab/internal/cli"
+	"ipclab/internal/input"
+	"ipclab/internal/proc"
+	"ipclab/ipc"
+)
+
+// Lab is one lab program's fixed parts.
+type Lab struct {
+	Name    string        // "mqlab"
+	Usage   string        // what -h prints: synopsis, options, example
+	Prompts input.Prompts // the sheet's dialogue
+}
+
+// Run is a lab invocation being set up: the options every lab has.
+type Run struct {
+	*Lab
+	Flags    *cli.FlagSet
+	dialogue *bool
+	trace    *bool
+}
+
+// Common lists the options every lab has, for its usage text.
+const Common = `  -i        the lab sheet's dialogue on standard input (the default when
+            standard input is a terminal and no FILE is given)
+  -trace    print each IPC system call to standard error as it happens
+  -h        this help
+`
+
+// Flags returns the option set with -i and -trace defined; the lab adds its
+// own options before parsing.
+func (l *Lab) Flags(stdout io.Writer) *Run {
+	fs := cli.NewFlagSet(l.Name, l.Usage, stdout)
+	return &Run{
+		Lab:      l,
+		Flags:    fs,
+		dialogue: fs.Bool("i"),
+		trace:    fs.Bool("trace"),
+	}
+}
+
+// Data loads the items named by the arguments left after the options.
+func (r *Run) Data(rest []string, stdin io.Reader, stdout io.Writer) (*input.Data, error) {
+	return input.Load(rest, stdin, stdout, *r.dialogue, r.Prompts)
+}
+
+// Group starts the parent's process group; with -trace the parent's system
+// calls and its children's births and deaths go to stderr.
+func (r *Run) Group(prog string, stdout, stderr io.Writer) (*proc.Group, error) {
+	g, err := proc.NewGroup(prog, stdout, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if *r.trace {
+		ipc.SetTrace(stderr, "parent")
+		g.Trace = stderr
+	}
+	return g, nil
+}
+
+// ChildArgs are the options a child must be given: -trace if set.
+func (r *Run) ChildArgs(args ...string) []string {
+	if *r.trace {
+		return append([]string{"-trace"}, args...)
+	}
+	return args
+}
+
+// Child parses a child's arguments (after the role) and turns on tracing
+// under the child's role name when asked.
+func Child(role string, args []string, stderr io.Writer) []string {
+	if len(args) > 0 && args[0] == "-trace" {
+		ipc.SetTrace(stderr, role)
+		args = args[1:]
+	}
+	return args
+}

@@ -1,0 +1,105 @@
+package labtest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Fault runs bin with args on input and, once the parent has all the
+// children in roles, calls act with the pids. Until then nobody reads the
+// lab's standard output, so the children are stuck mid-transfer on a full
+// pipe: act strikes a lab that is surely still running. Afterwards the
+// output is drained, the lab waited for, and CheckClean applied.
+func Fault(t *testing.T, bin, input string, args []string, roles []string, act func(parent int, kids map[string]int)) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
+	defer cancel()
+	cmd := Command(ctx, bin, args...)
+	cmd.Stdin = strings.NewReader(input)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = pw, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	pid := cmd.Process.Pid
+	act(pid, WaitChildren(t, pid, roles...))
+	drained := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(pr)
+		drained <- string(b)
+	}()
+	err = cmd.Wait()
+	r := Result{Stdout: <-drained, Stderr: errb.String(), Pid: pid, Code: exitCode(t, err)}
+	pr.Close()
+	if ctx.Err() != nil {
+		t.Fatalf("no end within %v after the fault; stderr: %s", Deadline, r.Stderr)
+	}
+	CheckClean(t, pid)
+	return r
+}
+
+// Numbers returns n generated items, one per line, none of them 0 (the
+// pipe lab's end marker), and their values.
+func Numbers(n int) (string, []int64) {
+	var b strings.Builder
+	vals := make([]int64, n)
+	x := int64(12345)
+	for i := range vals {
+		x = (x*1103515245 + 12345) % 2147483648
+		v := x%2000001 - 1000000
+		if v == 0 {
+			v = 1
+		}
+		vals[i] = v
+		b.WriteString(strconv.FormatInt(v, 10))
+		b.WriteByte('\n')
+	}
+	return b.String(), vals
+}
+
+// Lines splits output into lines, dropping the final newline.
+func Lines(s string) []string {
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// WithPrefix keeps the lines that start with prefix, in order.
+func WithPrefix(lines []string, prefix string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Diff describes the first difference between got and want lines, or
+// returns "" when they are equal.
+func Diff(got, want []string) string {
+	for i := 0; i < len(got) && i < len(want); i++ {
+		if got[i] != want[i] {
+			return "line " + strconv.Itoa(i+1) + " is " + strconv.Quote(got[i]) + ", want " + strconv.Quote(want[i])
+		}
+	}
+	switch {
+	case len(got) > len(want):
+		return strconv.Itoa(len(got)-len(want)) + " extra lines from " + strconv.Quote(got[len(want)])
+	case len(got) < len(want):
+		return strconv.Itoa(len(want)-len(got)) + " lines missing from " + strconv.Quote(want[len(got)])
+	}
+	return ""
+}

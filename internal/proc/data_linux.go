@@ -1,0 +1,73 @@
+package proc
+
+import (
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"ipclab/internal/record"
+)
+
+// DataFile puts values in an anonymous memory file (memfd) for a child to
+// read with ReadData. It is how p1 gets the items the parent read — the
+// plumbing of "args=(list, q)" in the sheet's Python, not one of the lab's
+// IPC mechanisms, so it is not traced.
+func DataFile(values []int64) (int, error) {
+	fd, err := unix.MemfdCreate("ipclab-data", unix.MFD_CLOEXEC)
+	if err != nil {
+		return -1, os.NewSyscallError("memfd_create", err)
+	}
+	b := record.Encode(values)
+	for len(b) > 0 {
+		n, err := unix.Write(fd, b)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			unix.Close(fd)
+			return -1, os.NewSyscallError("write", err)
+		}
+		b = b[n:]
+	}
+	return fd, nil
+}
+
+// ReadData reads the values a parent stored with DataFile.
+func ReadData(fd int) ([]int64, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, os.NewSyscallError("fstat", err)
+	}
+	b := make([]byte, st.Size)
+	for off := 0; off < len(b); {
+		n, err := unix.Pread(fd, b[off:], int64(off))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, os.NewSyscallError("pread", err)
+		}
+		if n == 0 {
+			break
+		}
+		off += n
+	}
+	unix.Close(fd)
+	return record.Decode(b), nil
+}
+
+// ObjectName returns a fresh name for an IPC object of the given kind:
+// "/ipclab-mq-4242-9f3a1c07". The prefix marks every object a lab makes, so
+// one left behind by a killed parent can be found; pid and random bits keep
+// concurrent labs apart.
+func ObjectName(kind string) string {
+	var r [4]byte
+	unix.Getrandom(r[:], 0)
+	const hex = "0123456789abcdef"
+	b := []byte("/ipclab-" + kind + "-" + strconv.Itoa(os.Getpid()) + "-")
+	for _, c := range r {
+		b = append(b, hex[c>>4], hex[c&15])
+	}
+	return string(b)
+}

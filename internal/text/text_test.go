@@ -1,0 +1,65 @@
+package text
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+func TestQuote(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"4x", `"4x"`},
+		{"a\"b\\c", `"a\"b\\c"`},
+		{"1\x002\n\t\r\x7f", `"1\x002\n\t\r\x7f"`},
+		{"١٢", `"١٢"`},
+		{"\xff\xfe", `"\xff\xfe"`},
+	} {
+		if got := Quote(c.in); got != c.want {
+			t.Errorf("Quote(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+func TestParseInt(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		v       int64
+		ok, big bool
+	}{
+		{"0", 0, true, false},
+		{"+12", 12, true, false},
+		{"-12", -12, true, false},
+		{"9223372036854775807", math.MaxInt64, true, false},
+		{"-9223372036854775808", math.MinInt64, true, false},
+		{"9223372036854775808", 0, false, true},
+		{"-9223372036854775809", 0, false, true},
+		{"99999999999999999999999", 0, false, true},
+		{"", 0, false, false},
+		{"-", 0, false, false},
+		{"1x", 0, false, false},
+		{"99999999999999999999x", 0, false, false},
+		{" 1", 0, false, false},
+	} {
+		v, ok, big := ParseInt(c.in)
+		if v != c.v || ok != c.ok || big != c.big {
+			t.Errorf("ParseInt(%q) = %d, %v, %v; want %d, %v, %v", c.in, v, ok, big, c.v, c.ok, c.big)
+		}
+	}
+}
+
+// FuzzParseInt: ParseInt agrees with strconv.ParseInt on every input.
+func FuzzParseInt(f *testing.F) {
+	for _, s := range []string{"0", "-9223372036854775808", "9223372036854775808", "+", "1_000", "0x1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok, big := ParseInt(s)
+		w, err := strconv.ParseInt(s, 10, 64)
+		if ok != (err == nil) || (ok && v != w) {
+			t.Fatalf("ParseInt(%q) = %d, %v; strconv says %d, %v", s, v, ok, w, err)
+		}
+		if ne, isNum := err.(*strconv.NumError); big != (isNum && ne.Err == strconv.ErrRange) {
+			t.Fatalf("ParseInt(%q) big = %v; strconv says %v", s, big, err)
+		}
+	})
+}
