@@ -1,0 +1,179 @@
+// Pipelab shows inter-process communication through a pipe, as the lab
+// sheet asks: the parent creates a pipe and two children, p1 sends the items
+// through it and p2 receives them, until the end marker 0.
+//
+// Synopsis:
+//
+//	pipelab [-i] [-trace] [FILE]
+//
+// Description:
+//
+// The data are integers separated by white space in FILE, or on standard
+// input when FILE is absent or "-"; '#' starts a comment. The parent makes
+// the pipe with pipe2(O_CLOEXEC) and starts p1 and p2 by executing itself
+// again, handing p1 the write end and p2 the read end. p1 writes each item
+// as one 8-byte record (less than PIPE_BUF, so every write is atomic) and
+// prints "Messages Sent: X"; p2 reads records and prints
+// "Messages Received: X" until the record 0, the sheet's end of file. When
+// the data hold no 0, p1 sends it after the last item. The two children run
+// at the same time, so their lines interleave.
+//
+// Options:
+//
+//	-i      the sheet's dialogue: "Enter dataset size: ", then
+//	        "Enter the data: " per item (default on a terminal)
+//	-trace  print each IPC system call to standard error
+//
+// Example:
+//
+//	$ pipelab testdata/pipe.txt
+//	Messages Sent: 12
+//	Messages Received: 12
+//	...
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"ipclab/internal/cli"
+	"ipclab/internal/input"
+	"ipclab/internal/lab"
+	"ipclab/internal/proc"
+	"ipclab/internal/record"
+	"ipclab/ipc"
+)
+
+var pipeLab = &lab.Lab{
+	Name: "pipelab",
+	Usage: `Usage: pipelab [options] [FILE]
+
+Sends the integers in FILE (or standard input) from process p1 to process p2
+through a pipe; the data end at the first 0.
+
+Options:
+` + lab.Common + `
+Example: pipelab testdata/pipe.txt
+         printf '5\n12\n34\n423\n2\n0\n' | pipelab -i
+`,
+	Prompts: input.Prompts{Size: "Enter dataset size: ", Item: "Enter the data: "},
+}
+
+func main() {
+	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		os.Exit(cli.Exit(os.Stderr, "pipelab", err))
+	}
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if role, rest, ok := proc.Role(args); ok {
+		return child(role, lab.Child(role, rest, stderr), stdout)
+	}
+	r := pipeLab.Flags(stdout)
+	rest, err := r.Flags.Parse(args[1:])
+	if err != nil {
+		return err
+	}
+	d, err := r.Data(rest, stdin, stdout)
+	if err != nil {
+		return err
+	}
+	for i, v := range d.Values {
+		if v == 0 && i < len(d.Values)-1 {
+			io.WriteString(stderr, "pipelab: "+d.Name+":"+strconv.Itoa(d.Lines[i])+
+				": the data end at this 0; "+strconv.Itoa(len(d.Values)-1-i)+" item(s) after it are not sent\n")
+			d.Values = d.Values[:i+1]
+			break
+		}
+	}
+	return parent(r, args[0], d.Values, stdout, stderr)
+}
+
+func parent(r *lab.Run, prog string, values []int64, stdout, stderr io.Writer) error {
+	g, err := r.Group(prog, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	rd, wr, err := ipc.Pipe2(unix.O_CLOEXEC)
+	if err != nil {
+		return err
+	}
+	data, err := proc.DataFile(values)
+	if err != nil {
+		unix.Close(rd)
+		unix.Close(wr)
+		return err
+	}
+	_, err = g.Start("p1", []int{wr, data}, r.ChildArgs()...)
+	if err == nil {
+		_, err = g.Start("p2", []int{rd}, r.ChildArgs()...)
+	}
+	// The parent keeps no end of the pipe: when p1 ends, p2 must see EOF.
+	ipc.Close(wr)
+	ipc.Close(rd)
+	unix.Close(data)
+	if err != nil {
+		return err
+	}
+	return g.Wait()
+}
+
+func child(role string, args []string, stdout io.Writer) error {
+	out := cli.NewOutput(stdout)
+	defer out.Flush()
+	const ch = proc.FirstFD // the pipe end
+	switch role {
+	case "p1":
+		return sender(ch, ch+1, out)
+	case "p2":
+		return receiver(ch, out)
+	}
+	return errors.New("unknown role " + role)
+}
+
+// sender writes each item as one record, then the end marker 0 if the data
+// did not end with it.
+func sender(fd, dataFD int, out *cli.Output) error {
+	values, err := proc.ReadData(dataFD)
+	if err != nil {
+		return err
+	}
+	var rec [record.Size]byte
+	for _, v := range values {
+		record.Put(rec[:], v)
+		if err := ipc.WriteAll(fd, rec[:]); err != nil {
+			return errors.New("p1: " + err.Error())
+		}
+		out.Line("Messages Sent: " + strconv.FormatInt(v, 10))
+	}
+	if len(values) == 0 || values[len(values)-1] != 0 {
+		record.Put(rec[:], 0)
+		if err := ipc.WriteAll(fd, rec[:]); err != nil {
+			return errors.New("p1: " + err.Error())
+		}
+	}
+	return ipc.Close(fd)
+}
+
+// receiver prints records until the end marker 0.
+func receiver(fd int, out *cli.Output) error {
+	var rec [record.Size]byte
+	for {
+		if err := ipc.ReadFull(fd, rec[:]); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return errors.New("p2: the pipe closed before the end marker 0")
+			}
+			return errors.New("p2: " + err.Error())
+		}
+		v := record.Get(rec[:])
+		if v == 0 {
+			return nil
+		}
+		out.Line("Messages Received: " + strconv.FormatInt(v, 10))
+	}
+}
