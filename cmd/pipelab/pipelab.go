@@ -147,17 +147,28 @@ func sender(fd, dataFD int, out *cli.Output) error {
 	for _, v := range values {
 		record.Put(rec[:], v)
 		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return errors.New("p1: " + err.Error())
+			return p1Error(err)
 		}
 		out.Line("Messages Sent: " + strconv.FormatInt(v, 10))
 	}
 	if len(values) == 0 || values[len(values)-1] != 0 {
 		record.Put(rec[:], 0)
 		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return errors.New("p1: " + err.Error())
+			return p1Error(err)
 		}
 	}
 	return ipc.Close(fd)
+}
+
+// p1Error reports a failed write; EPIPE means p2 is gone, which the
+// parent explains.
+func p1Error(err error) error {
+	gone := errors.Is(err, unix.EPIPE)
+	err = errors.New("p1: " + err.Error())
+	if gone {
+		return proc.LostPeer(err)
+	}
+	return err
 }
 
 // receiver prints records until the end marker 0.
@@ -166,7 +177,7 @@ func receiver(fd int, out *cli.Output) error {
 	for {
 		if err := ipc.ReadFull(fd, rec[:]); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return errors.New("p2: the pipe closed before the end marker 0")
+				return proc.LostPeer(errors.New("p2: the pipe closed before the end marker 0"))
 			}
 			return errors.New("p2: " + err.Error())
 		}

@@ -6,8 +6,12 @@ import (
 )
 
 // Quiet marks an error that was already reported (by a child process, on the
-// shared standard error): main exits non-zero without a second line.
-type Quiet struct{ Err error }
+// shared standard error) or that another process will explain: main exits
+// with Code (1 if 0) without printing it.
+type Quiet struct {
+	Err  error
+	Code int
+}
 
 func (q *Quiet) Error() string { return q.Err.Error() }
 func (q *Quiet) Unwrap() error { return q.Err }
@@ -18,8 +22,11 @@ func Exit(w io.Writer, name string, err error) int {
 	if errors.Is(err, ErrHelp) {
 		return 0
 	}
-	if _, quiet := As[*Quiet](err); !quiet {
+	q, quiet := As[*Quiet](err)
+	if !quiet {
 		io.WriteString(w, name+": "+err.Error()+"\n")
+	} else if q.Code != 0 {
+		return q.Code
 	}
 	if _, usage := As[*UsageError](err); usage {
 		return 2

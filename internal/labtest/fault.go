@@ -11,10 +11,10 @@ import (
 )
 
 // Fault runs bin with args on input and, once the parent has all the
-// children in roles, calls act with the pids. Until then nobody reads the
-// lab's standard output, so the children are stuck mid-transfer on a full
-// pipe: act strikes a lab that is surely still running. Afterwards the
-// output is drained, the lab waited for, and CheckClean applied.
+// children in roles, calls act with the pids. Nobody reads the lab's
+// standard output, so the children are stuck mid-transfer on a full pipe:
+// act strikes a lab that is surely still running. Then the lab is waited
+// for, and CheckClean applied.
 func Fault(t *testing.T, bin, input string, args []string, roles []string, act func(parent int, kids map[string]int)) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
@@ -33,14 +33,12 @@ func Fault(t *testing.T, bin, input string, args []string, roles []string, act f
 	pw.Close()
 	pid := cmd.Process.Pid
 	act(pid, WaitChildren(t, pid, roles...))
-	drained := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(pr)
-		drained <- string(b)
-	}()
+	// Nobody reads the output until the lab has ended: had it gone on
+	// reading, the lab could finish its work before it noticed the fault.
 	err = cmd.Wait()
-	r := Result{Stdout: <-drained, Stderr: errb.String(), Pid: pid, Code: exitCode(t, err)}
+	out, _ := io.ReadAll(pr)
 	pr.Close()
+	r := Result{Stdout: string(out), Stderr: errb.String(), Pid: pid, Code: exitCode(t, err)}
 	if ctx.Err() != nil {
 		t.Fatalf("no end within %v after the fault; stderr: %s", Deadline, r.Stderr)
 	}

@@ -65,6 +65,7 @@ type Group struct {
 	sigs     chan os.Signal
 	cleanups []func() error
 	closed   bool
+	lost     string // a child that ended with PeerGone, if any
 }
 
 // NewGroup returns a Group whose children share the parent's standard
@@ -95,46 +96,58 @@ func (g *Group) Cleanup(f func() error) { g.cleanups = append(g.cleanups, f) }
 // descriptors 3, 4, … (FirstFD onwards); args follow the role argument.
 // The child gets SIGKILL if the parent dies.
 func (g *Group) Start(name string, files []int, args ...string) (*Child, error) {
-	exe := "/proc/self/exe"
-	argv := append([]string{g.prog, roleArg + name}, args...)
-	if emu := fields(os.Getenv(EmulatorEnv), ' '); len(emu) > 0 {
-		self, err := os.Executable()
-		if err != nil {
-			return nil, err
-		}
-		exe, argv = emu[0], append(append(emu, self), argv[1:]...)
-		if strings.IndexByte(exe, '/') < 0 {
-			if exe, err = lookPath(exe); err != nil {
-				return nil, err
-			}
-		}
-	}
 	fds := append([]uintptr{}, g.stdio[:]...)
 	for _, fd := range files {
 		fds = append(fds, uintptr(fd))
 	}
-	pid, err := syscall.ForkExec(exe, argv, &syscall.ProcAttr{
-		Env:   os.Environ(),
-		Files: fds,
-		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
-	})
+	pid, err := spawn("/proc/self/exe", append([]string{g.prog, roleArg + name}, args...), fds)
 	if err != nil {
 		return nil, os.NewSyscallError("fork/exec "+name, err)
 	}
 	c := &Child{Name: name, Pid: pid}
 	g.children = append(g.children, c)
 	g.tracef("[parent] fork+exec(/proc/self/exe, " + name + ") = " + strconv.Itoa(pid))
-	go func() {
-		var ws syscall.WaitStatus
-		for {
-			_, err := syscall.Wait4(pid, &ws, 0, nil)
-			if err != syscall.EINTR {
-				break
+	go func() { g.exits <- exit{c, wait(pid)} }()
+	return c, nil
+}
+
+// spawn starts the program at path with argv and the descriptors files
+// (0, 1, 2, …; ^uintptr(0) closes one). The child gets SIGKILL if its
+// parent dies. With EmulatorEnv set, the emulator runs the program.
+func spawn(path string, argv []string, files []uintptr) (int, error) {
+	if emu := fields(os.Getenv(EmulatorEnv), ' '); len(emu) > 0 {
+		if path == "/proc/self/exe" {
+			self, err := os.Executable()
+			if err != nil {
+				return 0, err
+			}
+			path = self
+		}
+		argv = append(append(emu, path), argv[1:]...)
+		path = emu[0]
+		if strings.IndexByte(path, '/') < 0 {
+			var err error
+			if path, err = lookPath(path); err != nil {
+				return 0, err
 			}
 		}
-		g.exits <- exit{c, ws}
-	}()
-	return c, nil
+	}
+	return syscall.ForkExec(path, argv, &syscall.ProcAttr{
+		Env:   os.Environ(),
+		Files: files,
+		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+	})
+}
+
+// wait waits for process pid to end.
+func wait(pid int) syscall.WaitStatus {
+	var ws syscall.WaitStatus
+	for {
+		_, err := syscall.Wait4(pid, &ws, 0, nil)
+		if err != syscall.EINTR {
+			return ws
+		}
+	}
 }
 
 func lookPath(name string) (string, error) {
@@ -174,9 +187,17 @@ func (g *Group) tracef(s string) {
 
 // Wait waits for every child to end. It returns an error as soon as a
 // child ends badly or a signal arrives; the caller then closes the group,
-// which stops the other children.
+// which stops the other children. A signal that came before the children
+// ended wins over their success.
 func (g *Group) Wait() error {
-	for g.running() > 0 {
+	for {
+		if err := g.Check(); err != ErrGone {
+			if err != nil {
+				return err
+			}
+		} else {
+			return nil
+		}
 		select {
 		case e := <-g.exits:
 			if err := g.ended(e); err != nil {
@@ -186,7 +207,6 @@ func (g *Group) Wait() error {
 			return interrupted(s)
 		}
 	}
-	return nil
 }
 
 // ErrGone is returned by Check when every child has ended successfully.
@@ -198,20 +218,36 @@ var ErrGone = errors.New("the children ended before the work was done")
 func (g *Group) Check() error {
 	for {
 		select {
+		case s := <-g.sigs:
+			return interrupted(s)
+		default:
+		}
+		select {
 		case e := <-g.exits:
 			if err := g.ended(e); err != nil {
 				return err
 			}
-		case s := <-g.sigs:
-			return interrupted(s)
+			continue
 		default:
-			if g.running() == 0 {
-				return ErrGone
-			}
-			return nil
 		}
+		if g.running() == 0 {
+			if g.lost != "" {
+				return errors.New(g.lost + " lost its peer: the other side went away before the end")
+			}
+			return ErrGone
+		}
+		return nil
 	}
 }
+
+// PeerGone is the exit status of a child that stopped because its peer
+// went away (EOF on its pipe, say): the peer's own end is the news, so the
+// parent reports that instead.
+const PeerGone = 3
+
+// LostPeer is what a child returns when its peer went away: it exits with
+// PeerGone without a message.
+func LostPeer(err error) error { return &cli.Quiet{Err: err, Code: PeerGone} }
 
 func interrupted(s os.Signal) error {
 	return errors.New("interrupted by " + SignalName(s.(syscall.Signal)))
@@ -233,6 +269,10 @@ func (g *Group) ended(e exit) error {
 	how := Describe(e.ws)
 	g.tracef("[parent] wait4(" + strconv.Itoa(e.c.Pid) + ") = " + e.c.Name + " " + how)
 	if e.ws.Exited() && e.ws.ExitStatus() == 0 {
+		return nil
+	}
+	if e.ws.Exited() && e.ws.ExitStatus() == PeerGone {
+		g.lost = e.c.Name
 		return nil
 	}
 	err := errors.New(e.c.Name + " " + how)

@@ -1,0 +1,58 @@
+package proc
+
+import (
+	"os"
+	"syscall"
+)
+
+// Run runs the program at path with argv, stdin as its standard input and
+// the caller's standard error; it returns what the program wrote to
+// standard output and how it ended.
+func Run(path string, argv []string, stdin []byte) ([]byte, syscall.WaitStatus, error) {
+	var in, out [2]int
+	if err := syscall.Pipe2(in[:], syscall.O_CLOEXEC); err != nil {
+		return nil, 0, os.NewSyscallError("pipe2", err)
+	}
+	if err := syscall.Pipe2(out[:], syscall.O_CLOEXEC); err != nil {
+		syscall.Close(in[0])
+		syscall.Close(in[1])
+		return nil, 0, os.NewSyscallError("pipe2", err)
+	}
+	pid, err := spawn(path, argv, []uintptr{uintptr(in[0]), uintptr(out[1]), 2})
+	syscall.Close(in[0])
+	syscall.Close(out[1])
+	if err != nil {
+		syscall.Close(in[1])
+		syscall.Close(out[0])
+		return nil, 0, os.NewSyscallError("fork/exec "+path, err)
+	}
+	// The input is written from a goroutine while the output is read here,
+	// so neither side can block the other on a full pipe.
+	go func() {
+		for b := stdin; len(b) > 0; {
+			n, err := syscall.Write(in[1], b)
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				break
+			}
+			b = b[n:]
+		}
+		syscall.Close(in[1])
+	}()
+	var stdout []byte
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := syscall.Read(out[0], buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if n <= 0 {
+			break
+		}
+		stdout = append(stdout, buf[:n]...)
+	}
+	syscall.Close(out[0])
+	return stdout, wait(pid), nil
+}
