@@ -2,7 +2,7 @@
 GO      ?= go
 export CGO_ENABLED := 0
 BUILD   := $(GO) build -trimpath -ldflags='-s -w'
-LABS    := pipelab mqlab shmlab
+LABS    := pipelab mqlab shmlab ipclab
 BIN     := out/bin
 
 .PHONY: all build run test check clean

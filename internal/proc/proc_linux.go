@@ -153,14 +153,19 @@ func wait(pid int) syscall.WaitStatus {
 func lookPath(name string) (string, error) {
 	for _, dir := range fields(os.Getenv("PATH"), ':') {
 		p := dir + "/" + name
-		// syscall.Stat, not os.Stat: os.FileInfo drags time formatting
-		// into the binary.
-		var st syscall.Stat_t
-		if syscall.Stat(p, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Mode&0o111 != 0 {
+		if isExecutable(p) {
 			return p, nil
 		}
 	}
-	return "", errors.New(EmulatorEnv + ": " + name + " not found in PATH")
+	return "", errors.New(name + " not found in PATH")
+}
+
+// isExecutable reports whether p is a regular file with an execute bit.
+// It uses syscall.Stat, not os.Stat: os.FileInfo drags time formatting
+// into the binary.
+func isExecutable(p string) bool {
+	var st syscall.Stat_t
+	return syscall.Stat(p, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Mode&0o111 != 0
 }
 
 // fields splits s at sep, dropping empty fields.

@@ -2,6 +2,7 @@ package proc
 
 import (
 	"os"
+	"strings"
 	"syscall"
 )
 
@@ -55,4 +56,16 @@ func Run(path string, argv []string, stdin []byte) ([]byte, syscall.WaitStatus, 
 	}
 	syscall.Close(out[0])
 	return stdout, wait(pid), nil
+}
+
+// Find returns the path of program name: next to the binary self if it is
+// there, else on PATH.
+func Find(name, self string) (string, error) {
+	if i := strings.LastIndexByte(self, '/'); i >= 0 {
+		p := self[:i+1] + name
+		if isExecutable(p) {
+			return p, nil
+		}
+	}
+	return lookPath(name)
 }
