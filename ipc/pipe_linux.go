@@ -3,10 +3,11 @@ package ipc
 import (
 	"io"
 	"runtime"
-	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"ipclab/internal/text"
 )
 
 // pipeBits are the flags pipe2 takes.
@@ -120,7 +121,7 @@ func WriteAll(fd int, p []byte) error {
 func Mkfifo(path string, mode uint32) error {
 	p, err := unix.BytePtrFromString(path)
 	if err != nil {
-		return &argError{"mkfifo", strconv.Quote(path) + ": a path must not contain NUL"}
+		return &argError{"mkfifo", text.Quote(path) + ": a path must not contain NUL"}
 	}
 	// mknodat: arm64 and riscv64 have no mknod.
 	_, e := syscall6(unix.SYS_MKNODAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(mode|unix.S_IFIFO), 0, 0, 0)

@@ -6,6 +6,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"ipclab/internal/text"
 )
 
 // System V shared memory: traced wrappers over golang.org/x/sys/unix,
@@ -86,7 +88,7 @@ const shmDir = "/dev/shm"
 // with Fallocate.
 func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
 	if why := checkName(name); why != "" {
-		return -1, &argError{"shm_open", strconv.Quote(name) + ": " + why}
+		return -1, &argError{"shm_open", text.Quote(name) + ": " + why}
 	}
 	path, _ := unix.BytePtrFromString(shmDir + name) // checkName refused NUL
 	flags |= unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_LARGEFILE
@@ -108,7 +110,7 @@ func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
 // away once nothing has it open or mapped.
 func ShmUnlink(name string) error {
 	if why := checkName(name); why != "" {
-		return &argError{"shm_unlink", strconv.Quote(name) + ": " + why}
+		return &argError{"shm_unlink", text.Quote(name) + ": " + why}
 	}
 	path, _ := unix.BytePtrFromString(shmDir + name)
 	_, e := syscall6(unix.SYS_UNLINKAT, atFDCWD, uintptr(unsafe.Pointer(path)), 0, 0, 0, 0)
@@ -132,7 +134,7 @@ var memfdBits = []bitName{
 func MemfdCreate(name string, flags int) (int, error) {
 	p, err := unix.BytePtrFromString(name)
 	if err != nil {
-		return -1, &argError{"memfd_create", strconv.Quote(name) + ": a name must not contain NUL"}
+		return -1, &argError{"memfd_create", text.Quote(name) + ": a name must not contain NUL"}
 	}
 	// ENOSYS before Linux 3.17.
 	r, e := syscall6(unix.SYS_MEMFD_CREATE, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0, 0)
@@ -173,7 +175,7 @@ func Fallocate(fd int, size int64) error {
 // Mmap maps size bytes of the file fd, readable, writable and shared with
 // every other process that maps it.
 func Mmap(fd int, size int) ([]byte, error) {
-	mem, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	mem, err := mmap(fd, size)
 	if tracing.Load() {
 		if b, ok := traceBegin("mmap"); ok {
 			b = appendInt(append(b, "NULL, "...), size)
@@ -189,7 +191,7 @@ func Mmap(fd int, size int) ([]byte, error) {
 
 // Munmap unmaps memory mapped by Mmap; mem must not be used afterwards.
 func Munmap(mem []byte) error {
-	err := unix.Munmap(mem)
+	err := munmap(mem)
 	if tracing.Load() {
 		if b, ok := traceBegin("munmap"); ok {
 			b = appendHex(b, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem)))))
@@ -197,4 +199,37 @@ func Munmap(mem []byte) error {
 		}
 	}
 	return sysErr("munmap", err)
+}
+
+// mmap maps size bytes of fd shared and read-write, on the raw system call:
+// x/sys/unix's Mmap keeps a map of every mapping, which costs the labs
+// binary size for nothing.
+func mmap(fd, size int) ([]byte, error) {
+	if size <= 0 {
+		return nil, unix.EINVAL
+	}
+	addr, _, e := unix.Syscall6(sysMmap, 0, uintptr(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED, uintptr(fd), 0)
+	if e != 0 {
+		return nil, e
+	}
+	// Build the slice header by hand, as x/sys/unix does: converting the
+	// uintptr to a pointer directly would trip go vet.
+	var mem []byte
+	h := (*struct {
+		data      uintptr
+		len, cap_ int
+	})(unsafe.Pointer(&mem))
+	h.data, h.len, h.cap_ = addr, size, size
+	return mem, nil
+}
+
+func munmap(mem []byte) error {
+	if len(mem) == 0 {
+		return unix.EINVAL
+	}
+	_, _, e := unix.Syscall(unix.SYS_MUNMAP, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), uintptr(len(mem)), 0)
+	if e != 0 {
+		return e
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
+
+	"ipclab/internal/text"
 )
 
 // Timespec is the kernel's struct timespec on this architecture (32-bit
@@ -75,7 +77,7 @@ func (e *argError) Unwrap() error { return unix.EINVAL }
 // without the slash.
 func nameArg(op, name string) ([]byte, error) {
 	if why := checkName(name); why != "" {
-		return nil, &argError{op, strconv.Quote(name) + ": " + why}
+		return nil, &argError{op, text.Quote(name) + ": " + why}
 	}
 	buf := make([]byte, len(name)+1)
 	copy(buf, name)
@@ -171,7 +173,7 @@ func traceFlush(b []byte) {
 // appendErrno appends "-1 EAGAIN (Resource temporarily unavailable)".
 func appendErrno(b []byte, e unix.Errno) []byte {
 	b = append(b, "-1 "...)
-	if name := unix.ErrnoName(e); name != "" {
+	if name := errnoName(e); name != "" {
 		b = append(b, name...)
 	} else {
 		b = strconv.AppendUint(b, uint64(e), 10)
@@ -203,7 +205,7 @@ func appendBytes(b []byte, n int) []byte {
 	return append(appendInt(b, n), " bytes"...)
 }
 
-func appendString(b []byte, s string) []byte { return strconv.AppendQuote(b, s) }
+func appendString(b []byte, s string) []byte { return append(b, text.Quote(s)...) }
 
 func appendTimespec(b []byte, ts *Timespec) []byte {
 	if ts == nil {
@@ -301,4 +303,74 @@ func appendKey(b []byte, key int) []byte {
 		return append(b, "IPC_PRIVATE"...)
 	}
 	return appendHex(b, uint64(uint32(key)))
+}
+
+// errnoName names the errors the IPC calls give. unix.ErrnoName knows them
+// all, but its table of every errno costs the tiny binaries 10 KB.
+func errnoName(e unix.Errno) string {
+	switch e {
+	case unix.EPERM:
+		return "EPERM"
+	case unix.ENOENT:
+		return "ENOENT"
+	case unix.EINTR:
+		return "EINTR"
+	case unix.EBADF:
+		return "EBADF"
+	case unix.EAGAIN:
+		return "EAGAIN"
+	case unix.ENOMEM:
+		return "ENOMEM"
+	case unix.EACCES:
+		return "EACCES"
+	case unix.EFAULT:
+		return "EFAULT"
+	case unix.EEXIST:
+		return "EEXIST"
+	case unix.EINVAL:
+		return "EINVAL"
+	case unix.ENFILE:
+		return "ENFILE"
+	case unix.EMFILE:
+		return "EMFILE"
+	case unix.EFBIG:
+		return "EFBIG"
+	case unix.ENOSPC:
+		return "ENOSPC"
+	case unix.EPIPE:
+		return "EPIPE"
+	case unix.ENAMETOOLONG:
+		return "ENAMETOOLONG"
+	case unix.ENOSYS:
+		return "ENOSYS"
+	case unix.ENOMSG:
+		return "ENOMSG"
+	case unix.EIDRM:
+		return "EIDRM"
+	case unix.E2BIG:
+		return "E2BIG"
+	case unix.EMSGSIZE:
+		return "EMSGSIZE"
+	case unix.ETIMEDOUT:
+		return "ETIMEDOUT"
+	case unix.EBUSY:
+		return "EBUSY"
+	case unix.ESRCH:
+		return "ESRCH"
+	case unix.ENODEV:
+		return "ENODEV"
+	case unix.EOPNOTSUPP:
+		return "EOPNOTSUPP"
+	case unix.ELOOP:
+		return "ELOOP"
+	case unix.EISDIR:
+		return "EISDIR"
+	case unix.ENOTDIR:
+		return "ENOTDIR"
+	case unix.EROFS:
+		return "EROFS"
+	case unix.EOVERFLOW:
+		return "EOVERFLOW"
+	}
+	return ""
 }

@@ -1,5 +1,7 @@
 package ipc
 
+import "golang.org/x/sys/unix"
+
 // Kernel struct layouts for linux/amd64 (LP64, the generic 64-bit layouts
 // of <asm-generic/ipcbuf.h>, <asm-generic/msgbuf.h> and <linux/mqueue.h>).
 
@@ -60,3 +62,6 @@ const (
 	offsetofQnum   = 80
 	offsetofLspid  = 96
 )
+
+// sysMmap is the mmap system call (offset in bytes).
+const sysMmap = unix.SYS_MMAP

@@ -1,5 +1,7 @@
 package ipc
 
+import "golang.org/x/sys/unix"
+
 // Kernel struct layouts for linux/arm (ILP32: long is 32 bits; the kernel's
 // __kernel_mode_t is 16 bits; the 32-bit variant of <asm-generic/msgbuf.h>).
 
@@ -65,3 +67,6 @@ const (
 	offsetofQnum   = 64
 	offsetofLspid  = 72
 )
+
+// sysMmap is mmap2 (offset in pages): 32-bit arm has no plain mmap.
+const sysMmap = unix.SYS_MMAP2

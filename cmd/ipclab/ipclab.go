@@ -95,7 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		io.WriteString(stdout, "ipclab: ipclab.shell=1: the labs are on PATH, their samples in /data\n")
 		return nil
 	}
-	self, _ := os.Executable()
+	self, _ := proc.Self()
 	var failed []string
 	for _, l := range labs {
 		why := l.run(*data, self, stdout)
@@ -110,7 +110,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(failed) == 0 {
 		io.WriteString(stdout, "ipclab: "+passed+" labs passed\n")
 	} else {
-		io.WriteString(stdout, "ipclab: "+passed+" labs passed; failed: "+strings.Join(failed, ", ")+"\n")
+		io.WriteString(stdout, "ipclab: "+passed+" labs passed; failed: "+join(failed, ", ")+"\n")
 	}
 	if *poweroff {
 		unix.Sync()
@@ -124,8 +124,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 // shellWanted reports whether the kernel command line asks for a shell.
 func shellWanted() bool {
-	b, _ := os.ReadFile("/proc/cmdline")
-	for _, f := range strings.Fields(string(b)) {
+	b, _ := input.ReadFile("/proc/cmdline")
+	for _, f := range proc.Fields(strings.TrimSpace(string(b)), ' ') {
 		if f == "ipclab.shell=1" {
 			return true
 		}
@@ -140,9 +140,9 @@ func (l lab) run(dir, self string, stdout io.Writer) string {
 	shown := "$ " + l.name + " < " + l.file
 	if dir != "" {
 		path := dir + "/" + l.file
-		b, err := os.ReadFile(path)
+		b, err := input.ReadFile(path)
 		if err != nil {
-			return err.Error()
+			return path + ": " + err.Error()
 		}
 		sample, argv, shown = string(b), append(argv, path), "$ "+l.name+" "+path
 	} else {
@@ -168,12 +168,30 @@ func (l lab) run(dir, self string, stdout io.Writer) string {
 	return l.check(d.Values, lines(string(out)))
 }
 
+// lines splits output into its lines, keeping empty ones.
 func lines(s string) []string {
-	s = strings.TrimSuffix(s, "\n")
-	if s == "" {
-		return nil
+	var l []string
+	for s != "" {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return append(l, s)
+		}
+		l = append(l, s[:i])
+		s = s[i+1:]
 	}
-	return strings.Split(s, "\n")
+	return l
+}
+
+// join is strings.Join, which the tiny binary does without.
+func join(xs []string, sep string) string {
+	s := ""
+	for i, x := range xs {
+		if i > 0 {
+			s += sep
+		}
+		s += x
+	}
+	return s
 }
 
 // checkPipe: p1 prints every item up to the end marker 0, p2 every item
@@ -225,7 +243,7 @@ func checkShm(values []int64, got []string) string {
 		res[i] = strconv.FormatInt(v*10, 10)
 		sum += v * 10
 	}
-	list, s := "["+strings.Join(res, ", ")+"]", strconv.FormatInt(sum, 10)
+	list, s := "["+join(res, ", ")+"]", strconv.FormatInt(sum, 10)
 	return diff(got, []string{
 		"Result(in process p1): " + list, "Sum(in process p1): " + s,
 		"Result(in main program): " + list, "Sum(in main program): " + s,

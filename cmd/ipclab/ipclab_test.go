@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,6 +104,22 @@ func TestChecks(t *testing.T) {
 	} {
 		if got := c.check(c.vals, lines(c.out)); got != c.want {
 			t.Errorf("%s: check(%v, %q) = %q, want %q", c.name, c.vals, c.out, got, c.want)
+		}
+	}
+}
+
+func TestLines(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"a\n", []string{"a"}},
+		{"a\n\nb", []string{"a", "", "b"}},
+		{"\n", []string{""}},
+	} {
+		if got := lines(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("lines(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

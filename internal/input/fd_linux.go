@@ -50,3 +50,24 @@ func (f fdFile) Close() error               { return syscall.Close(int(f)) }
 
 // stdinReader reads standard input through its descriptor.
 func stdinReader(fd uintptr) io.Reader { return fdReader(fd) }
+
+// ReadFile returns the contents of the file name.
+func ReadFile(name string) ([]byte, error) {
+	f, err := open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var b []byte
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := f.Read(buf)
+		b = append(b, buf[:n]...)
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}

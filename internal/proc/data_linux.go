@@ -57,17 +57,14 @@ func ReadData(fd int) ([]int64, error) {
 	return record.Decode(b), nil
 }
 
+var objects int
+
 // ObjectName returns a fresh name for an IPC object of the given kind:
-// "/ipclab-mq-4242-9f3a1c07". The prefix marks every object a lab makes, so
-// one left behind by a killed parent can be found; pid and random bits keep
-// concurrent labs apart.
+// "/ipclab-mq-4242-1". The prefix marks every object a lab makes, so one
+// left behind by a killed parent can be found; the pid keeps concurrent
+// labs apart, the count a lab's own objects. (Creation is exclusive all
+// the same: O_EXCL turns a clash into an error, never a shared object.)
 func ObjectName(kind string) string {
-	var r [4]byte
-	unix.Getrandom(r[:], 0)
-	const hex = "0123456789abcdef"
-	b := []byte("/ipclab-" + kind + "-" + strconv.Itoa(os.Getpid()) + "-")
-	for _, c := range r {
-		b = append(b, hex[c>>4], hex[c&15])
-	}
-	return string(b)
+	objects++
+	return "/ipclab-" + kind + "-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(objects)
 }

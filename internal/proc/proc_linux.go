@@ -115,9 +115,9 @@ func (g *Group) Start(name string, files []int, args ...string) (*Child, error) 
 // (0, 1, 2, …; ^uintptr(0) closes one). The child gets SIGKILL if its
 // parent dies. With EmulatorEnv set, the emulator runs the program.
 func spawn(path string, argv []string, files []uintptr) (int, error) {
-	if emu := fields(os.Getenv(EmulatorEnv), ' '); len(emu) > 0 {
+	if emu := Fields(os.Getenv(EmulatorEnv), ' '); len(emu) > 0 {
 		if path == "/proc/self/exe" {
-			self, err := os.Executable()
+			self, err := Self()
 			if err != nil {
 				return 0, err
 			}
@@ -151,7 +151,7 @@ func wait(pid int) syscall.WaitStatus {
 }
 
 func lookPath(name string) (string, error) {
-	for _, dir := range fields(os.Getenv("PATH"), ':') {
+	for _, dir := range Fields(os.Getenv("PATH"), ':') {
 		p := dir + "/" + name
 		if isExecutable(p) {
 			return p, nil
@@ -168,8 +168,19 @@ func isExecutable(p string) bool {
 	return syscall.Stat(p, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Mode&0o111 != 0
 }
 
-// fields splits s at sep, dropping empty fields.
-func fields(s string, sep byte) []string {
+// Self returns the path of the running binary (as qemu-user, too, tells
+// it). os.Executable does the same at a higher binary cost.
+func Self() (string, error) {
+	buf := make([]byte, 4096)
+	n, err := syscall.Readlink("/proc/self/exe", buf)
+	if err != nil {
+		return "", os.NewSyscallError("readlink /proc/self/exe", err)
+	}
+	return string(buf[:n]), nil
+}
+
+// Fields splits s at sep, dropping empty fields.
+func Fields(s string, sep byte) []string {
 	var f []string
 	for s != "" {
 		i := strings.IndexByte(s, sep)
