@@ -45,6 +45,8 @@ func Build(t testing.TB, name string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Open to all: some tests run the labs as another user.
+		os.Chmod(d, 0o755)
 		buildDir = d
 	}
 	root := ModuleRoot(t)
