@@ -1,9 +1,13 @@
+//go:build linux && (amd64 || arm64 || riscv64)
+
 package ipc
 
 import "golang.org/x/sys/unix"
 
-// Kernel struct layouts for linux/riscv64 (LP64, the generic 64-bit layouts
-// of <asm-generic/ipcbuf.h>, <asm-generic/msgbuf.h> and <linux/mqueue.h>).
+// Kernel struct layouts for linux/amd64, arm64 and riscv64: LP64, the
+// generic 64-bit layouts of <asm-generic/ipcbuf.h>, <asm-generic/msgbuf.h>
+// and <linux/mqueue.h>, the same on all three. (Other 64-bit ports, such as
+// ppc64 and s390x, lay some of them out differently.)
 
 // MqAttr is struct mq_attr.
 type MqAttr struct {
