@@ -2,6 +2,7 @@ package ipc
 
 import (
 	"io"
+	"os"
 	"runtime"
 	"unsafe"
 
@@ -149,4 +150,48 @@ func Close(fd int) error {
 		return nil
 	}
 	return errnoErr("close", e)
+}
+
+// OpenFIFO opens the named pipe at path with flags (O_RDONLY or O_WRONLY;
+// O_CLOEXEC and O_NOFOLLOW are added). Like open(2) it blocks until the
+// other side opens the FIFO too. A symbolic link is not followed (ELOOP),
+// and anything that is not a FIFO is refused (an error wrapping EINVAL), so a regular file
+// or a device is never written to by mistake.
+func OpenFIFO(path string, flags int) (int, error) {
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return -1, os.NewSyscallError("lstat", err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		return -1, &argError{"open", text.Quote(path) + " exists and is not a FIFO"}
+	}
+	p, err := unix.BytePtrFromString(path)
+	if err != nil {
+		return -1, &argError{"open", text.Quote(path) + ": a path must not contain NUL"}
+	}
+	flags |= unix.O_CLOEXEC | unix.O_NOFOLLOW
+	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0)
+	runtime.KeepAlive(p)
+	if tracing.Load() {
+		if b, ok := traceBegin("open"); ok {
+			b = appendSep(appendString(b, path))
+			if flags&unix.O_ACCMODE == unix.O_WRONLY {
+				b = append(b, "O_WRONLY"...)
+			} else {
+				b = append(b, "O_RDONLY"...)
+			}
+			traceEnd(append(b, "|O_CLOEXEC|O_NOFOLLOW"...), int(r), e)
+		}
+	}
+	if e != 0 {
+		return -1, errnoErr("open", e)
+	}
+	fd := int(r)
+	// The check above and the open are two steps: make sure it is still a
+	// FIFO that was opened.
+	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		unix.Close(fd)
+		return -1, &argError{"open", text.Quote(path) + " is not a FIFO"}
+	}
+	return fd, nil
 }

@@ -73,6 +73,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if role, rest, ok := proc.Role(args); ok {
 		return child(role, lab.Child(role, rest, stderr), stdout)
 	}
+	if len(args) > 1 {
+		switch args[1] {
+		case "send":
+			return send(args[2:], stdin, stdout, stderr)
+		case "recv":
+			return recv(args[2:], stdin, stdout, stderr)
+		}
+	}
 	r := pipeLab.Flags(stdout)
 	rest, err := r.Flags.Parse(args[1:])
 	if err != nil {
@@ -129,57 +137,65 @@ func child(role string, args []string, stdout io.Writer) error {
 	const ch = proc.FirstFD // the pipe end
 	switch role {
 	case "p1":
-		return sender(ch, ch+1, out)
+		values, err := proc.ReadData(ch + 1)
+		if err != nil {
+			return err
+		}
+		return sender(ch, values, out, "p1: ")
 	case "p2":
-		return receiver(ch, out)
+		return receiver(ch, out, "p2: ")
 	}
 	return errors.New("unknown role " + role)
 }
 
 // sender writes each item as one record, then the end marker 0 if the data
-// did not end with it.
-func sender(fd, dataFD int, out *cli.Output) error {
-	values, err := proc.ReadData(dataFD)
-	if err != nil {
-		return err
-	}
+// did not end with it. who prefixes its errors ("p1: ").
+func sender(fd int, values []int64, out *cli.Output, who string) error {
 	var rec [record.Size]byte
 	for _, v := range values {
 		record.Put(rec[:], v)
 		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return p1Error(err)
+			return writeError(err, who)
 		}
 		out.Line("Messages Sent: " + strconv.FormatInt(v, 10))
 	}
 	if len(values) == 0 || values[len(values)-1] != 0 {
 		record.Put(rec[:], 0)
 		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return p1Error(err)
+			return writeError(err, who)
 		}
 	}
 	return ipc.Close(fd)
 }
 
-// p1Error reports a failed write; EPIPE means p2 is gone, which the
-// parent explains.
-func p1Error(err error) error {
+// writeError reports a failed write; EPIPE means the reader is gone, which
+// the parent of p1 explains.
+func writeError(err error, who string) error {
 	gone := errors.Is(err, unix.EPIPE)
-	err = errors.New("p1: " + err.Error())
 	if gone {
+		err = errors.New("the reader closed the pipe before the end marker 0")
+	}
+	err = errors.New(who + err.Error())
+	if gone && who == "p1: " {
 		return proc.LostPeer(err)
 	}
 	return err
 }
 
-// receiver prints records until the end marker 0.
-func receiver(fd int, out *cli.Output) error {
+// receiver prints records until the end marker 0. who prefixes its
+// errors ("p2: ").
+func receiver(fd int, out *cli.Output, who string) error {
 	var rec [record.Size]byte
 	for {
 		if err := ipc.ReadFull(fd, rec[:]); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return proc.LostPeer(errors.New("p2: the pipe closed before the end marker 0"))
+				err = errors.New(who + "the pipe closed before the end marker 0")
+				if who == "p2: " {
+					return proc.LostPeer(err)
+				}
+				return err
 			}
-			return errors.New("p2: " + err.Error())
+			return errors.New(who + err.Error())
 		}
 		v := record.Get(rec[:])
 		if v == 0 {

@@ -73,6 +73,13 @@ func (r *Run) ChildArgs(args ...string) []string {
 	return args
 }
 
+// Trace turns on tracing of this process's system calls under role, if on.
+func Trace(on bool, stderr io.Writer, role string) {
+	if on {
+		ipc.SetTrace(stderr, role)
+	}
+}
+
 // Child parses a child's arguments (after the role) and turns on tracing
 // under the child's role name when asked.
 func Child(role string, args []string, stderr io.Writer) []string {

@@ -353,3 +353,27 @@ func (g *Group) Close() error {
 	signal.Stop(g.sigs)
 	return first
 }
+
+// ExitOnSignal is, for a process without children, what a Group does on
+// SIGINT, SIGTERM or SIGHUP: run cleanup, say "name: interrupted by SIG…"
+// and exit 1. It acts from its own goroutine, since the process may be
+// blocked in a system call (opening a FIFO, say) when the signal comes.
+// stop turns it off.
+func ExitOnSignal(name string, stderr io.Writer, cleanup func()) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	quit := make(chan struct{})
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		select {
+		case s := <-sigs:
+			cleanup()
+			io.WriteString(stderr, name+": "+interrupted(s).Error()+"\n")
+			os.Exit(1)
+		case <-quit:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(quit)
+	}
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"ipclab/internal/labtest"
+)
+
+var (
+	sampleSent = []string{"Messages Sent: 12", "Messages Sent: 34", "Messages Sent: 423", "Messages Sent: 2", "Messages Sent: 0"}
+	sampleRecv = []string{"Messages Received: 12", "Messages Received: 34", "Messages Received: 423", "Messages Received: 2"}
+)
+
+// TestShellPipe runs the lab through the shell's pipe:
+// pipelab send FILE | pipelab recv.
+func TestShellPipe(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	cmd := exec.Command("/bin/sh", "-c", `"$0" send "$1" | "$0" recv`, bin, labtest.Testdata(t, "pipe.txt"))
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("send | recv: %v, stderr %q", err, errb.String())
+	}
+	if d := labtest.Diff(labtest.Lines(out.String()), sampleRecv); d != "" {
+		t.Errorf("recv's output: %s", d)
+	}
+	if d := labtest.Diff(labtest.Lines(errb.String()), sampleSent); d != "" {
+		t.Errorf("send's messages on stderr: %s", d)
+	}
+}
+
+// TestFIFO: two unrelated processes meet at a named pipe, which the one
+// that made it removes at the end. Either side may come first.
+func TestFIFO(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	for _, first := range []string{"recv", "send"} {
+		t.Run(first+" first", func(t *testing.T) {
+			fifo := filepath.Join(t.TempDir(), "lab.fifo")
+			args := map[string][]string{
+				"recv": {"recv", "-fifo", fifo},
+				"send": {"send", "-fifo", fifo, labtest.Testdata(t, "pipe.txt")},
+			}
+			second := map[string]string{"recv": "send", "send": "recv"}[first]
+			ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
+			defer cancel()
+			bg := labtest.Command(ctx, bin, args[first]...)
+			var bgOut strings.Builder
+			bg.Stdout, bg.Stderr = &bgOut, &bgOut
+			if err := bg.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, fifo)
+			r := labtest.Run(t, bin, "", args[second]...)
+			if err := bg.Wait(); err != nil {
+				t.Fatalf("pipelab %q: %v, output %q", args[first], err, bgOut.String())
+			}
+			outs := map[string]string{first: bgOut.String(), second: r.Stdout}
+			if d := labtest.Diff(labtest.Lines(outs["recv"]), sampleRecv); d != "" {
+				t.Errorf("recv: %s", d)
+			}
+			if d := labtest.Diff(labtest.Lines(outs["send"]), sampleSent); d != "" {
+				t.Errorf("send: %s", d)
+			}
+			if _, err := os.Lstat(fifo); !os.IsNotExist(err) {
+				t.Errorf("the FIFO is still there after the lab (%v)", err)
+			}
+		})
+	}
+}
+
+// waitFor polls until path exists.
+func waitFor(t *testing.T, path string) {
+	for i := 0; i < 2000; i++ {
+		if _, err := os.Lstat(path); err == nil {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("%s never appeared", path)
+}
+
+// TestFIFORefused: a path that exists as a regular file or a symbolic link
+// is refused, not written to or followed.
+func TestFIFORefused(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("keep me\n"), 0o644)
+	link := filepath.Join(dir, "link")
+	os.Symlink(file, link)
+	for _, p := range []string{file, link} {
+		for _, args := range [][]string{{"recv", "-fifo", p}, {"send", "-fifo", p, labtest.Testdata(t, "pipe.txt")}} {
+			r := labtest.Run(t, bin, "", args...)
+			if want := `pipelab: ipc: open: "` + p + `" exists and is not a FIFO` + "\n"; r.Code != 1 || r.Stderr != want {
+				t.Errorf("pipelab %q: status %d, stderr %q; want 1, %q", args, r.Code, r.Stderr, want)
+			}
+		}
+	}
+	if b, _ := os.ReadFile(file); string(b) != "keep me\n" {
+		t.Errorf("the regular file now holds %q", b)
+	}
+}
+
+// TestFIFOInterrupted: SIGTERM while recv waits for a sender removes the
+// FIFO it made and says why it stopped.
+func TestFIFOInterrupted(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	fifo := filepath.Join(t.TempDir(), "lab.fifo")
+	ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
+	defer cancel()
+	cmd := labtest.Command(ctx, bin, "recv", "-fifo", fifo)
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, fifo)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	if want := "pipelab: interrupted by SIGTERM\n"; err == nil || errb.String() != want {
+		t.Errorf("recv after SIGTERM: %v, stderr %q; want exit 1, %q", err, errb.String(), want)
+	}
+	if _, err := os.Lstat(fifo); !os.IsNotExist(err) {
+		t.Errorf("the FIFO is still there after SIGTERM (%v)", err)
+	}
+}
+
+// TestRecvEarlyEOF: a sender that stops before the end marker is an error.
+func TestRecvEarlyEOF(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	r := labtest.Run(t, bin, "\x05\x00\x00\x00\x00\x00\x00\x00", "recv")
+	if want := "pipelab: the pipe closed before the end marker 0\n"; r.Code != 1 || r.Stderr != want || r.Stdout != "Messages Received: 5\n" {
+		t.Errorf("recv of one record without the marker: status %d, stdout %q, stderr %q; want 1, %q", r.Code, r.Stdout, r.Stderr, want)
+	}
+}
