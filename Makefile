@@ -5,7 +5,7 @@ BUILD   := $(GO) build -trimpath -ldflags='-s -w'
 LABS    := pipelab mqlab shmlab ipclab
 BIN     := out/bin
 
-.PHONY: all build run test check clean
+.PHONY: all build run test check clean cross
 
 all: build
 
@@ -13,6 +13,17 @@ all: build
 build:
 	@mkdir -p $(BIN)
 	$(BUILD) -o $(BIN)/ $(addprefix ./cmd/,$(LABS))
+
+# Static builds for other boards: out/bin/<target>/. armv6 runs on every
+# Raspberry Pi (Zero and 1 included); armv7 needs a Pi 2 or newer.
+CROSS := arm64:arm64: armv6:arm:6 armv7:arm:7 riscv64:riscv64: amd64:amd64:
+cross:
+	@set -e; for t in $(CROSS); do \
+	  n=$${t%%:*}; r=$${t#*:}; a=$${r%%:*}; v=$${r#*:}; \
+	  mkdir -p $(BIN)/$$n; echo "$$n: GOARCH=$$a GOARM=$$v"; \
+	  GOOS=linux GOARCH=$$a GOARM=$$v $(BUILD) -o $(BIN)/$$n/ $(addprefix ./cmd/,$(LABS)); \
+	done
+	@ls -l $(BIN)/*/
 
 # Each lab on the lab sheet's sample data.
 run: build
