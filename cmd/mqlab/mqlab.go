@@ -117,7 +117,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var files []int
 	var qargs []string
 	if *sysv {
-		id, err := ipc.Msgget(unix.IPC_PRIVATE, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		id, err := ipc.Msgget(proc.ObjectKey(), unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		if errors.Is(err, unix.EEXIST) {
+			// A leftover of a killed lab with this pid: do not touch it.
+			id, err = ipc.Msgget(unix.IPC_PRIVATE, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		}
 		if err != nil {
 			return msgAdvice(err)
 		}

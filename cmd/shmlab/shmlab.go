@@ -183,7 +183,11 @@ func await(g *proc.Group, seg []byte) error {
 func create(g *proc.Group, kind string, size int) (seg []byte, files []int, args []string, err error) {
 	switch kind {
 	case "sysv":
-		id, err := ipc.ShmGet(unix.IPC_PRIVATE, size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		id, err := ipc.ShmGet(proc.ObjectKey(), size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		if errors.Is(err, unix.EEXIST) {
+			// A leftover of a killed lab with this pid: do not touch it.
+			id, err = ipc.ShmGet(unix.IPC_PRIVATE, size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		}
 		if err != nil {
 			return nil, nil, nil, shmAdvice(err, size)
 		}

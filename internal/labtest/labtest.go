@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"ipclab/internal/proc"
 )
 
 // Deadline bounds one run of a lab: not a speed limit, a guard against a
@@ -226,28 +228,32 @@ func WaitChildren(t testing.TB, pid int, roles ...string) map[string]int {
 }
 
 // Objects lists the IPC objects process pid created and that still exist:
-// System V queues and segments whose creator is pid, and POSIX queues and
-// shared memory objects whose name carries pid ("/ipclab-mq-PID-…").
+// System V queues and segments with the key the labs derive from pid (or,
+// for segments, whose creator is pid), and POSIX queues and shared memory
+// objects whose name carries pid ("/ipclab-mq-PID-…").
 func Objects(t testing.TB, pid int) []string {
 	t.Helper()
 	var objs []string
 	p := strconv.Itoa(pid)
-	for _, f := range []struct{ file, kind string }{
-		{"/proc/sysvipc/msg", "msg"},
-		{"/proc/sysvipc/shm", "shm"},
+	// A queue's entry shows no creator: the labs' keys carry the pid
+	// (proc.ObjectKey). A segment's shows its creator (cpid).
+	key := strconv.Itoa(proc.KeyPrefix | pid&0xffffff)
+	for _, f := range []struct{ file, kind, col, want string }{
+		{"/proc/sysvipc/msg", "msg", "key", key},
+		{"/proc/sysvipc/shm", "shm", "cpid", p},
 	} {
 		b, err := os.ReadFile(f.file)
 		if err != nil {
 			continue // no CONFIG_SYSVIPC: nothing to leak
 		}
 		lines := strings.Split(string(b), "\n")
-		if len(lines) == 0 {
-			continue
+		col := indexOf(strings.Fields(lines[0]), f.col)
+		if col < 0 {
+			t.Fatalf("%s has no %s column: %q", f.file, f.col, lines[0])
 		}
-		col := indexOf(strings.Fields(lines[0]), "cpid")
 		for _, l := range lines[1:] {
 			fs := strings.Fields(l)
-			if col >= 0 && col < len(fs) && fs[col] == p {
+			if col < len(fs) && (fs[col] == f.want || f.kind == "shm" && fs[0] == key) {
 				objs = append(objs, f.kind+" id "+fs[1])
 			}
 		}

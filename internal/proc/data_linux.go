@@ -59,6 +59,19 @@ func ReadData(fd int) ([]int64, error) {
 
 var objects int
 
+// KeyPrefix marks the System V keys the labs use: the top byte of
+// ObjectKey.
+const KeyPrefix = 0x6c << 24 // 'l', for lab
+
+// ObjectKey returns the System V key for this process's queue or segment:
+// KeyPrefix | pid. System V objects have no names; a key made of the pid
+// lets a leftover of a killed lab be found and tied to the process that
+// made it (the queue's entry in /proc/sysvipc/msg shows no creator pid).
+// Linux pids fit the low 24 bits (pid_max is at most 2^22).
+func ObjectKey() int {
+	return KeyPrefix | os.Getpid()&0xffffff
+}
+
 // ObjectName returns a fresh name for an IPC object of the given kind:
 // "/ipclab-mq-4242-1". The prefix marks every object a lab makes, so one
 // left behind by a killed parent can be found; the pid keeps concurrent
