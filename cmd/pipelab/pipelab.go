@@ -1,3 +1,5 @@
+//go:build linux
+
 // Pipelab shows inter-process communication through a pipe, as the lab
 // sheet asks: the parent creates a pipe and two children, p1 sends the items
 // through it and p2 receives them, until the end marker 0.
@@ -41,10 +43,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
-	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
-	"ipclab/internal/record"
 	"ipclab/ipc"
 )
 
@@ -60,7 +60,7 @@ Options:
 Example: pipelab testdata/pipe.txt
          printf '5\n12\n34\n423\n2\n0\n' | pipelab -i
 `,
-	Prompts: input.Prompts{Size: "Enter dataset size: ", Item: "Enter the data: "},
+	Prompts: prompts,
 }
 
 func main() {
@@ -141,66 +141,23 @@ func child(role string, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return sender(ch, values, out, "p1: ")
+		return childError("p1: ", sender(pipeEnd(ch), values, out))
 	case "p2":
-		return receiver(ch, out, "p2: ")
+		return childError("p2: ", receiver(pipeEnd(ch), out))
 	}
 	return errors.New("unknown role " + role)
 }
 
-// sender writes each item as one record, then the end marker 0 if the data
-// did not end with it. who prefixes its errors ("p1: ").
-func sender(fd int, values []int64, out *cli.Output, who string) error {
-	var rec [record.Size]byte
-	for _, v := range values {
-		record.Put(rec[:], v)
-		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return writeError(err, who)
-		}
-		out.Line("Messages Sent: " + strconv.FormatInt(v, 10))
+// childError prefixes a child's error with its role. A child whose peer
+// went away exits quietly: the parent explains why.
+func childError(who string, err error) error {
+	if err == nil {
+		return nil
 	}
-	if len(values) == 0 || values[len(values)-1] != 0 {
-		record.Put(rec[:], 0)
-		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return writeError(err, who)
-		}
-	}
-	return ipc.Close(fd)
-}
-
-// writeError reports a failed write; EPIPE means the reader is gone, which
-// the parent of p1 explains.
-func writeError(err error, who string) error {
-	gone := errors.Is(err, unix.EPIPE)
-	if gone {
-		err = errors.New("the reader closed the pipe before the end marker 0")
-	}
+	gone := err == errReaderGone || err == errEarlyEnd
 	err = errors.New(who + err.Error())
-	if gone && who == "p1: " {
+	if gone {
 		return proc.LostPeer(err)
 	}
 	return err
-}
-
-// receiver prints records until the end marker 0. who prefixes its
-// errors ("p2: ").
-func receiver(fd int, out *cli.Output, who string) error {
-	var rec [record.Size]byte
-	for {
-		if err := ipc.ReadFull(fd, rec[:]); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				err = errors.New(who + "the pipe closed before the end marker 0")
-				if who == "p2: " {
-					return proc.LostPeer(err)
-				}
-				return err
-			}
-			return errors.New(who + err.Error())
-		}
-		v := record.Get(rec[:])
-		if v == 0 {
-			return nil
-		}
-		out.Line("Messages Received: " + strconv.FormatInt(v, 10))
-	}
 }
