@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package labtest runs the lab binaries as a user would, for the tests: it
 // builds them, runs them with a deadline, finds their children and lists
 // the IPC objects they leave behind.
