@@ -7,6 +7,8 @@
 // Synopsis:
 //
 //	pipelab [-i] [-trace] [FILE]
+//	pipelab send [-fifo PATH] [-trace] [FILE]
+//	pipelab recv [-fifo PATH] [-trace]
 //
 // Description:
 //
@@ -20,11 +22,19 @@
 // the data hold no 0, p1 sends it after the last item. The two children run
 // at the same time, so their lines interleave.
 //
+// "pipelab send" and "pipelab recv" are p1 and p2 on their own, joined by
+// the shell's pipe or by the named pipe PATH. They are all the WASI build
+// (GOOS=wasip1) has: there the host joins two processes' standard output
+// and input with a pipe, and the other modes exit with status 2.
+//
 // Options:
 //
-//	-i      the sheet's dialogue: "Enter dataset size: ", then
-//	        "Enter the data: " per item (default on a terminal)
-//	-trace  print each IPC system call to standard error
+//	-i          the sheet's dialogue: "Enter dataset size: ", then
+//	            "Enter the data: " per item (default on a terminal)
+//	-trace      print each IPC system call to standard error
+//	-fifo PATH  (send, recv) the named pipe PATH, made if missing and
+//	            removed by whoever made it, instead of standard output
+//	            or input
 //
 // Example:
 //
