@@ -1,3 +1,5 @@
+//go:build linux
+
 // Ipclab runs the three IPC labs on the lab sheet's sample data and checks
 // what they print: the one command to run in a VM, a container or on a new
 // board.

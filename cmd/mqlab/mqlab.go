@@ -1,3 +1,5 @@
+//go:build linux
+
 // Mqlab shows inter-process communication through a message queue, as the
 // lab sheet asks: p1 puts each item times ten in a queue, p2 takes them out
 // and prints them.

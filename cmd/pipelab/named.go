@@ -1,16 +1,10 @@
 package main
 
 import (
-	"errors"
 	"io"
-
-	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
-	"ipclab/internal/lab"
-	"ipclab/internal/proc"
-	"ipclab/ipc"
 )
 
 const sendUsage = `Usage: pipelab send [-fifo PATH] [-trace] [FILE]
@@ -18,7 +12,8 @@ const sendUsage = `Usage: pipelab send [-fifo PATH] [-trace] [FILE]
 Sends the integers in FILE (or standard input) as the lab's 8-byte records,
 ending with the marker 0: to the named pipe PATH (created if missing, and
 then removed at the end), or to standard output. "Messages Sent: X" goes to
-standard output with -fifo, else to standard error.
+standard output with -fifo, else to standard error. (The WASI build has
+neither -fifo nor -trace.)
 
 Example: pipelab send testdata/pipe.txt | pipelab recv
          pipelab send -fifo /tmp/lab.fifo testdata/pipe.txt   (terminal 1)
@@ -29,8 +24,18 @@ const recvUsage = `Usage: pipelab recv [-fifo PATH] [-trace]
 
 Reads the lab's records from the named pipe PATH (created if missing, and
 then removed at the end) or from standard input, and prints
-"Messages Received: X" for each until the end marker 0.
+"Messages Received: X" for each until the end marker 0. (The WASI build has
+neither -fifo nor -trace.)
 `
+
+// end is the pipe end of "pipelab send" or "pipelab recv": standard output
+// or input, or a named pipe with -fifo. Its methods check and open are
+// per system (end_linux.go, end_wasip1.go).
+type end struct {
+	fifo  string // -fifo PATH, or ""
+	trace bool   // -trace
+	write bool   // send's end, else recv's
+}
 
 // send is "pipelab send": the lab's p1 on its own, for a pipe between two
 // unrelated processes.
@@ -42,25 +47,28 @@ func send(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	e := end{fifo: *fifo, trace: *trace, write: true}
+	if err := e.check(); err != nil {
+		return err
+	}
 	// Without -fifo, standard output carries the records: everything for
 	// the user goes to standard error.
 	msgs := stderr
 	if *fifo != "" {
 		msgs = stdout
 	}
-	d, err := input.Load(rest, stdin, msgs, false, pipeLab.Prompts)
+	d, err := input.Load(rest, stdin, msgs, false, prompts)
 	if err != nil {
 		return err
 	}
-	lab.Trace(*trace, stderr, "send")
-	fd, done, err := endpoint(*fifo, unix.O_WRONLY, 1, stderr)
+	w, done, err := e.open(stderr)
 	if err != nil {
 		return err
 	}
 	defer done()
 	out := cli.NewOutput(msgs)
 	defer out.Flush()
-	return sender(fd, d.Values, out, "")
+	return sender(w, d.Values, out)
 }
 
 // recv is "pipelab recv": the lab's p2 on its own.
@@ -75,47 +83,16 @@ func recv(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(rest) > 0 {
 		return cli.Usage("recv takes no FILE: it reads standard input or -fifo PATH")
 	}
-	lab.Trace(*trace, stderr, "recv")
-	fd, done, err := endpoint(*fifo, unix.O_RDONLY, 0, stderr)
+	e := end{fifo: *fifo, trace: *trace}
+	if err := e.check(); err != nil {
+		return err
+	}
+	r, done, err := e.open(stderr)
 	if err != nil {
 		return err
 	}
 	defer done()
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
-	return receiver(fd, out, "")
-}
-
-// endpoint opens the FIFO at path (making it if missing) with flags, or
-// returns std when path is empty. done closes it and removes a FIFO this
-// process made — also when a signal ends the process, perhaps while it
-// waits in open(2) for the other side.
-func endpoint(path string, flags, std int, stderr io.Writer) (fd int, done func(), err error) {
-	if path == "" {
-		return std, func() {}, nil
-	}
-	made := false
-	switch err := ipc.Mkfifo(path, 0o600); {
-	case err == nil:
-		made = true
-	case !errors.Is(err, unix.EEXIST):
-		return -1, nil, err
-	}
-	remove := func() {
-		if made {
-			unix.Unlink(path)
-		}
-	}
-	stop := proc.ExitOnSignal("pipelab", stderr, remove)
-	fd, err = ipc.OpenFIFO(path, flags)
-	if err != nil {
-		stop()
-		remove()
-		return -1, nil, err
-	}
-	return fd, func() {
-		stop()
-		ipc.Close(fd)
-		remove()
-	}, nil
+	return receiver(r, out)
 }

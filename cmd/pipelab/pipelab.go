@@ -1,3 +1,5 @@
+//go:build linux
+
 // Pipelab shows inter-process communication through a pipe, as the lab
 // sheet asks: the parent creates a pipe and two children, p1 sends the items
 // through it and p2 receives them, until the end marker 0.
@@ -5,6 +7,8 @@
 // Synopsis:
 //
 //	pipelab [-i] [-trace] [FILE]
+//	pipelab send [-fifo PATH] [-trace] [FILE]
+//	pipelab recv [-fifo PATH] [-trace]
 //
 // Description:
 //
@@ -18,11 +22,19 @@
 // the data hold no 0, p1 sends it after the last item. The two children run
 // at the same time, so their lines interleave.
 //
+// "pipelab send" and "pipelab recv" are p1 and p2 on their own, joined by
+// the shell's pipe or by the named pipe PATH. They are all the WASI build
+// (GOOS=wasip1) has: there the host joins two processes' standard output
+// and input with a pipe, and the other modes exit with status 2.
+//
 // Options:
 //
-//	-i      the sheet's dialogue: "Enter dataset size: ", then
-//	        "Enter the data: " per item (default on a terminal)
-//	-trace  print each IPC system call to standard error
+//	-i          the sheet's dialogue: "Enter dataset size: ", then
+//	            "Enter the data: " per item (default on a terminal)
+//	-trace      print each IPC system call to standard error
+//	-fifo PATH  (send, recv) the named pipe PATH, made if missing and
+//	            removed by whoever made it, instead of standard output
+//	            or input
 //
 // Example:
 //
@@ -41,10 +53,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
-	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
-	"ipclab/internal/record"
 	"ipclab/ipc"
 )
 
@@ -60,7 +70,7 @@ Options:
 Example: pipelab testdata/pipe.txt
          printf '5\n12\n34\n423\n2\n0\n' | pipelab -i
 `,
-	Prompts: input.Prompts{Size: "Enter dataset size: ", Item: "Enter the data: "},
+	Prompts: prompts,
 }
 
 func main() {
@@ -141,66 +151,23 @@ func child(role string, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return sender(ch, values, out, "p1: ")
+		return childError("p1: ", sender(pipeEnd(ch), values, out))
 	case "p2":
-		return receiver(ch, out, "p2: ")
+		return childError("p2: ", receiver(pipeEnd(ch), out))
 	}
 	return errors.New("unknown role " + role)
 }
 
-// sender writes each item as one record, then the end marker 0 if the data
-// did not end with it. who prefixes its errors ("p1: ").
-func sender(fd int, values []int64, out *cli.Output, who string) error {
-	var rec [record.Size]byte
-	for _, v := range values {
-		record.Put(rec[:], v)
-		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return writeError(err, who)
-		}
-		out.Line("Messages Sent: " + strconv.FormatInt(v, 10))
+// childError prefixes a child's error with its role. A child whose peer
+// went away exits quietly: the parent explains why.
+func childError(who string, err error) error {
+	if err == nil {
+		return nil
 	}
-	if len(values) == 0 || values[len(values)-1] != 0 {
-		record.Put(rec[:], 0)
-		if err := ipc.WriteAll(fd, rec[:]); err != nil {
-			return writeError(err, who)
-		}
-	}
-	return ipc.Close(fd)
-}
-
-// writeError reports a failed write; EPIPE means the reader is gone, which
-// the parent of p1 explains.
-func writeError(err error, who string) error {
-	gone := errors.Is(err, unix.EPIPE)
-	if gone {
-		err = errors.New("the reader closed the pipe before the end marker 0")
-	}
+	gone := err == errReaderGone || err == errEarlyEnd
 	err = errors.New(who + err.Error())
-	if gone && who == "p1: " {
+	if gone {
 		return proc.LostPeer(err)
 	}
 	return err
-}
-
-// receiver prints records until the end marker 0. who prefixes its
-// errors ("p2: ").
-func receiver(fd int, out *cli.Output, who string) error {
-	var rec [record.Size]byte
-	for {
-		if err := ipc.ReadFull(fd, rec[:]); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				err = errors.New(who + "the pipe closed before the end marker 0")
-				if who == "p2: " {
-					return proc.LostPeer(err)
-				}
-				return err
-			}
-			return errors.New(who + err.Error())
-		}
-		v := record.Get(rec[:])
-		if v == 0 {
-			return nil
-		}
-		out.Line("Messages Received: " + strconv.FormatInt(v, 10))
-	}
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Shmlab shows inter-process communication through shared memory, as the
 // lab sheet asks: p1 stores ten times each item and their sum in a shared
 // segment, and the main program prints the same values from the segment.

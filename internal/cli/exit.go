@@ -17,7 +17,8 @@ func (q *Quiet) Error() string { return q.Err.Error() }
 func (q *Quiet) Unwrap() error { return q.Err }
 
 // Exit reports err as one line "name: err" on w and returns the exit status:
-// 0 for -h, 2 for a usage error, 1 otherwise.
+// 0 for -h, 2 for a usage error (and for what this build cannot do, see
+// Unsupported), 1 otherwise.
 func Exit(w io.Writer, name string, err error) int {
 	if errors.Is(err, ErrHelp) {
 		return 0
@@ -50,6 +51,17 @@ func As[T error](err error) (T, bool) {
 	var zero T
 	return zero, false
 }
+
+// Unsupported is the error of a mode this build cannot run at all (the WASI
+// build has no message queues, no shared memory, no child processes): why
+// says what is missing, try what to do instead. It exits with status 2, as
+// a usage error does, since running it again here cannot succeed.
+func Unsupported(why, try string) error {
+	return &UsageError{Msg: why + " (" + try + ")"}
+}
+
+// TryNative is the usual try of Unsupported.
+const TryNative = "try the native or container build"
 
 // Advice is an error with a hint on what to do about it.
 type Advice struct {

@@ -2,6 +2,7 @@ package input
 
 import (
 	"io"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -48,8 +49,8 @@ type fdFile int
 func (f fdFile) Read(p []byte) (int, error) { return fdReader(f).Read(p) }
 func (f fdFile) Close() error               { return syscall.Close(int(f)) }
 
-// stdinReader reads standard input through its descriptor.
-func stdinReader(fd uintptr) io.Reader { return fdReader(fd) }
+// fileReader reads f (standard input) through its descriptor.
+func fileReader(f *os.File) io.Reader { return fdReader(f.Fd()) }
 
 // ReadFile returns the contents of the file name.
 func ReadFile(name string) ([]byte, error) {

@@ -266,7 +266,7 @@ type reader struct {
 
 func newReader(r io.Reader) *reader {
 	if f, ok := r.(*os.File); ok {
-		r = stdinReader(f.Fd())
+		r = fileReader(f)
 	}
 	return &reader{r: r, buf: make([]byte, 64<<10)}
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package lab is the skeleton the three labs share: the common options
 // (-i, -trace), loading the data, starting the process group with tracing
 // set up, and the child's side of the same.

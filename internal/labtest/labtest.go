@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package labtest runs the lab binaries as a user would, for the tests: it
 // builds them, runs them with a deadline, finds their children and lists
 // the IPC objects they leave behind.
@@ -37,9 +39,23 @@ var (
 // per test binary and returns the path of the binary.
 func Build(t testing.TB, name string) string {
 	t.Helper()
+	return build(t, name, name)
+}
+
+// BuildWASM builds ./cmd/name for WASI preview 1 (GOOS=wasip1 GOARCH=wasm,
+// like make wasm) once per test binary and returns the path of name.wasm.
+func BuildWASM(t testing.TB, name string) string {
+	t.Helper()
+	return build(t, name, name+".wasm", "GOOS=wasip1", "GOARCH=wasm")
+}
+
+// build builds ./cmd/name into file in the shared build directory, with
+// env added to the go command's environment.
+func build(t testing.TB, name, file string, env ...string) string {
+	t.Helper()
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if p, ok := built[name]; ok {
+	if p, ok := built[file]; ok {
 		return p
 	}
 	if buildDir == "" {
@@ -52,14 +68,14 @@ func Build(t testing.TB, name string) string {
 		buildDir = d
 	}
 	root := ModuleRoot(t)
-	out := filepath.Join(buildDir, name)
+	out := filepath.Join(buildDir, file)
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/"+name)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), env...)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/%s: %v\n%s", name, err, b)
+		t.Fatalf("%s go build ./cmd/%s: %v\n%s", strings.Join(env, " "), name, err, b)
 	}
-	built[name] = out
+	built[file] = out
 	return out
 }
 

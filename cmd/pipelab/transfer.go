@@ -1,0 +1,76 @@
+package main
+
+// The transfer itself, p1's and p2's loops, is one piece of code for the
+// lab's children, for "pipelab send" and "pipelab recv", and for the WASI
+// build, which has only those two: the same records cross a pipe whatever
+// sits at either end. The Linux build reads and writes descriptors through
+// the ipc package (see pipeEnd), the WASI build its standard input and
+// output through the os package.
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"syscall"
+
+	"ipclab/internal/cli"
+	"ipclab/internal/input"
+	"ipclab/internal/record"
+)
+
+// prompts are the lab sheet's dialogue lines for this lab.
+var prompts = input.Prompts{Size: "Enter dataset size: ", Item: "Enter the data: "}
+
+// The errors of a transfer whose other side went away too early. In the
+// lab the parent explains why, so the child that meets one exits quietly.
+var (
+	errReaderGone = errors.New("the reader closed the pipe before the end marker 0")
+	errEarlyEnd   = errors.New("the pipe closed before the end marker 0")
+)
+
+// sender writes each item to w as one record (one Write of 8 bytes, below
+// PIPE_BUF, so atomic), then the end marker 0 if the data did not end with
+// it, and closes w.
+func sender(w io.WriteCloser, values []int64, out *cli.Output) error {
+	var rec [record.Size]byte
+	for _, v := range values {
+		record.Put(rec[:], v)
+		if _, err := w.Write(rec[:]); err != nil {
+			return writeError(err)
+		}
+		out.Line("Messages Sent: " + strconv.FormatInt(v, 10))
+	}
+	if len(values) == 0 || values[len(values)-1] != 0 {
+		record.Put(rec[:], 0)
+		if _, err := w.Write(rec[:]); err != nil {
+			return writeError(err)
+		}
+	}
+	return w.Close()
+}
+
+// writeError reports a failed write; EPIPE means the reader is gone.
+func writeError(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return errReaderGone
+	}
+	return err
+}
+
+// receiver reads records from r and prints them until the end marker 0.
+func receiver(r io.Reader, out *cli.Output) error {
+	var rec [record.Size]byte
+	for {
+		if _, err := io.ReadFull(r, rec[:]); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return errEarlyEnd
+			}
+			return err
+		}
+		v := record.Get(rec[:])
+		if v == 0 {
+			return nil
+		}
+		out.Line("Messages Received: " + strconv.FormatInt(v, 10))
+	}
+}
