@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -37,19 +38,22 @@ func endpoint(path string, flags, std int, stderr io.Writer) (fd int, done func(
 	if path == "" {
 		return std, func() {}, nil
 	}
-	made := false
-	switch err := ipc.Mkfifo(path, 0o600); {
-	case err == nil:
-		made = true
-	case !errors.Is(err, unix.EEXIST):
-		return -1, nil, err
-	}
+	// The signal handler goes in before the FIFO exists: a signal right
+	// after mkfifo must still remove it.
+	var made atomic.Bool
 	remove := func() {
-		if made {
+		if made.Load() {
 			unix.Unlink(path)
 		}
 	}
 	stop := proc.ExitOnSignal("pipelab", stderr, remove)
+	switch err := ipc.Mkfifo(path, 0o600); {
+	case err == nil:
+		made.Store(true)
+	case !errors.Is(err, unix.EEXIST):
+		stop()
+		return -1, nil, err
+	}
 	fd, err = ipc.OpenFIFO(path, flags)
 	if err != nil {
 		stop()
