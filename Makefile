@@ -7,7 +7,7 @@ BIN     := out/bin
 WASM    := out/wasm
 WASI    := pipelab mqlab shmlab
 
-.PHONY: all build run wasm test check clean cross FORCE
+.PHONY: all build run wasm test check clean cross image image-deps FORCE
 
 all: build
 
@@ -45,8 +45,22 @@ $(WASM)/%.wasm: FORCE
 	@mkdir -p $(WASM)
 	GOOS=wasip1 GOARCH=wasm $(BUILD) -o $@ ./cmd/$*
 
+# The container image (images/README.md) from the cross builds: out/image,
+# an OCI layout with the multi-platform index tagged latest and each
+# platform tagged latest-TARGET, and out/image-TARGET.tar for `docker load`.
+# Reproducible: the version label comes from git, the rest from the sources.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+
+image: cross
+	$(GO) run ./images -bin $(BIN) -out out -version $(VERSION)
+
+# What the image tests run: skopeo, umoci, runc, qemu-user-static.
+image-deps:
+	sh scripts/install-image-deps.sh
+
 # Formatting, vet and every test (the README's test command; CI runs it).
-test: check
+# The image tests take the cross builds.
+test: check image-deps cross
 	$(GO) test -count=1 -timeout 20m ./...
 
 check:
