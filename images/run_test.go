@@ -366,3 +366,32 @@ func TestArm1176RejectsV7(t *testing.T) {
 		t.Errorf("armv7 shmlab on arm1176: %v, want death by SIGILL", err)
 	}
 }
+
+// TestRunRestricted runs the amd64 image as k8s-job.yaml does: read-only
+// root, an in-memory /tmp, every capability dropped, no new privileges.
+func TestRunRestricted(t *testing.T) {
+	need(t, "skopeo", "umoci", "runc")
+	if os.Geteuid() != 0 {
+		t.Fatal("runc needs root to run the image")
+	}
+	tg := targets[0]
+	if tg.name != runtime.GOARCH {
+		t.Skipf("runs the %s image natively; this is %s", tg.name, runtime.GOARCH)
+	}
+	bundle := unpack(t, tg)
+	cfg := readSpec(t, bundle)
+	proc := cfg["process"].(map[string]any)
+	proc["terminal"] = false
+	proc["noNewPrivileges"] = true
+	proc["capabilities"] = map[string]any{}
+	cfg["root"].(map[string]any)["readonly"] = true
+	cfg["mounts"] = append(cfg["mounts"].([]any), map[string]any{
+		"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+		"options": []any{"nosuid", "nodev", "mode=1777", "size=1m"},
+	})
+	id := fmt.Sprintf("ipclab-test-%d-restricted", os.Getpid())
+	lines := runBundle(t, bundle, id, cfg, nil, "")
+	if err := checkSuite(lines); err != nil {
+		t.Errorf("ipclab: output %q: %v", lines, err)
+	}
+}
