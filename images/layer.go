@@ -6,14 +6,21 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"ipclab"
 )
 
 // programs are the binaries the image carries in /bin, one per lab and the
 // suite runner.
 var programs = []string{"ipclab", "mqlab", "pipelab", "shmlab"}
 
-// samples are the lab sheet's sample data, copied from testdata to /data.
-var samples = []string{"pipe.txt", "queue.txt", "shm.txt"}
+// samples are the lab sheet's sample data for /data: the copies that
+// ipclab carries and checks the labs against.
+var samples = []struct{ name, text string }{
+	{"pipe.txt", ipclab.PipeSample},
+	{"queue.txt", ipclab.QueueSample},
+	{"shm.txt", ipclab.ShmSample},
+}
 
 // epoch is the time stamped on every file and on the config: a fixed
 // time keeps the digests the same from one build to the next.
@@ -27,8 +34,8 @@ type entry struct {
 }
 
 // layerEntries lists the layer's contents in the order they are written:
-// the binaries of binDir in /bin, the samples of dataDir in /data, and /tmp.
-func layerEntries(binDir, dataDir string) ([]entry, error) {
+// the binaries of binDir in /bin, the samples in /data, and /tmp.
+func layerEntries(binDir string) ([]entry, error) {
 	entries := []entry{{name: "bin/", mode: os.ModeDir | 0o755}}
 	for _, p := range programs {
 		b, err := os.ReadFile(filepath.Join(binDir, p))
@@ -39,11 +46,7 @@ func layerEntries(binDir, dataDir string) ([]entry, error) {
 	}
 	entries = append(entries, entry{name: "data/", mode: os.ModeDir | 0o755})
 	for _, s := range samples {
-		b, err := os.ReadFile(filepath.Join(dataDir, s))
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, entry{name: "data/" + s, mode: 0o644, data: b})
+		entries = append(entries, entry{name: "data/" + s.name, mode: 0o644, data: []byte(s.text)})
 	}
 	// /tmp is world-writable with the sticky bit, as everywhere: the labs
 	// run as nobody and may need a place to write.

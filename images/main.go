@@ -14,13 +14,12 @@
 //
 // Synopsis:
 //
-//	images [-bin DIR] [-data DIR] [-out DIR] [-name NAME] [-tag TAG] [-version V] [-source S]
+//	images [-bin DIR] [-out DIR] [-name NAME] [-tag TAG] [-version V] [-source S]
 //
 // Options:
 //
 //	-bin      directory with one subdirectory of binaries per target:
 //	          amd64, arm64, armv7, armv6 (default out/bin)
-//	-data     directory with pipe.txt, queue.txt, shm.txt (default testdata)
 //	-out      output directory (default out)
 //	-name     repository name of the tarballs' tag (default ipclab)
 //	-tag      tag of the index and prefix of the platform tags (default latest)
@@ -53,8 +52,8 @@ func main() {
 
 // options are run's flags.
 type options struct {
-	bin, data, out, name, tag string
-	meta                      meta
+	bin, out, name, tag string
+	meta                meta
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -62,7 +61,6 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("images", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.bin, "bin", "out/bin", "directory with a subdirectory of binaries per target")
-	fs.StringVar(&o.data, "data", "testdata", "directory with the sample data")
 	fs.StringVar(&o.out, "out", "out", "output directory")
 	fs.StringVar(&o.name, "name", "ipclab", "repository name of the tarballs' tag")
 	fs.StringVar(&o.tag, "tag", "latest", "tag of the index; platform tags are TAG-TARGET")
@@ -95,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	var images []platformImage
 	for _, t := range targets {
-		entries, err := layerEntries(filepath.Join(o.bin, t.name), o.data)
+		entries, err := layerEntries(filepath.Join(o.bin, t.name))
 		if err != nil {
 			return err
 		}

@@ -52,7 +52,6 @@ func testMain(m *testing.M) int {
 func build(out string) error {
 	return run([]string{
 		"-bin", binDir,
-		"-data", filepath.Join("..", "testdata"),
 		"-out", out,
 		"-version", testVersion,
 	}, io.Discard, os.Stderr)
