@@ -119,15 +119,9 @@ func inOrder(lines, want []string) bool {
 // IPC, mount, UTS and network namespaces, as 65534:65534. Images of other
 // architectures run under qemu-user (see emulate).
 func TestRun(t *testing.T) {
-	need(t, "skopeo", "umoci", "runc")
-	if os.Geteuid() != 0 {
-		t.Fatal("runc needs root to run the image")
-	}
 	for _, tg := range targets {
 		t.Run(tg.name, func(t *testing.T) {
-			bundle := unpack(t, tg)
-			cfg := readSpec(t, bundle)
-			cfg["process"].(map[string]any)["terminal"] = false
+			bundle, cfg := bundleFor(t, tg)
 			if tg.name != runtime.GOARCH {
 				emulate(t, cfg, bundle, tg)
 			}
@@ -143,6 +137,20 @@ func TestRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bundleFor unpacks the platform's image into a bundle for runc and
+// returns its directory and its config.json, which runBundle writes back.
+func bundleFor(t *testing.T, tg target) (string, map[string]any) {
+	t.Helper()
+	need(t, "skopeo", "umoci", "runc")
+	if os.Geteuid() != 0 {
+		t.Fatal("runc needs root to run the image")
+	}
+	bundle := unpack(t, tg)
+	cfg := readSpec(t, bundle)
+	cfg["process"].(map[string]any)["terminal"] = false // stdio are pipes
+	return bundle, cfg
 }
 
 // unpack turns the platform's tag into an OCI runtime bundle. Debian 12's
@@ -370,18 +378,12 @@ func TestArm1176RejectsV7(t *testing.T) {
 // TestRunRestricted runs the amd64 image as k8s-job.yaml does: read-only
 // root, an in-memory /tmp, every capability dropped, no new privileges.
 func TestRunRestricted(t *testing.T) {
-	need(t, "skopeo", "umoci", "runc")
-	if os.Geteuid() != 0 {
-		t.Fatal("runc needs root to run the image")
-	}
 	tg := targets[0]
 	if tg.name != runtime.GOARCH {
 		t.Skipf("runs the %s image natively; this is %s", tg.name, runtime.GOARCH)
 	}
-	bundle := unpack(t, tg)
-	cfg := readSpec(t, bundle)
+	bundle, cfg := bundleFor(t, tg)
 	proc := cfg["process"].(map[string]any)
-	proc["terminal"] = false
 	proc["noNewPrivileges"] = true
 	proc["capabilities"] = map[string]any{}
 	cfg["root"].(map[string]any)["readonly"] = true
