@@ -65,8 +65,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.name, "name", "ipclab", "repository name of the tarballs' tag")
 	fs.StringVar(&o.tag, "tag", "latest", "tag of the index; platform tags are TAG-TARGET")
 	version, source := "(devel)", "ipclab"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		version, source = bi.Main.Version, bi.Main.Path
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Path != "" {
+		source = bi.Main.Path
+		if bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
 	}
 	fs.StringVar(&o.meta.version, "version", version, "org.opencontainers.image.version")
 	fs.StringVar(&o.meta.source, "source", source, "org.opencontainers.image.source")
