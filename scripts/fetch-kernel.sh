@@ -1,0 +1,131 @@
+#!/bin/bash
+# fetch-kernel.sh downloads a Debian kernel package and unpacks it, without
+# installing it and without touching the machine's apt or dpkg state.
+#
+# Synopsis: scripts/fetch-kernel.sh ARCH METAPACKAGE [OUTDIR]
+#
+#   ARCH         Debian architecture: amd64, arm64, armhf, armel
+#   METAPACKAGE  e.g. linux-image-cloud-amd64, linux-image-cloud-arm64,
+#                linux-image-arm64, linux-image-armmp (armhf),
+#                linux-image-rpi (armel)
+#   OUTDIR       default out/kernel
+#
+# The versioned package (linux-image-6.1.0-NN-cloud-amd64) is resolved from
+# the metapackage. Results, in OUTDIR/METAPACKAGE/:
+#   vmlinuz   the kernel (for arm64 an uncompressed Image)
+#   version   the versioned package name and version
+#   root/     the whole package (modules, device trees for the Pi boards)
+# A second run with the same package already unpacked does nothing.
+#
+# apt runs on a private state under OUTDIR/apt-ARCH with a sources file built
+# from the Debian entries of the machine's own apt sources, each marked
+# [arch=ARCH]: adding a dpkg architecture instead would change what the
+# machine's own `apt-get update` fetches. COMPONENTS (default "main") picks
+# the archive components, e.g. COMPONENTS="main non-free-firmware".
+set -euo pipefail
+
+if (($# < 2 || $# > 3)); then
+	echo "usage: $0 ARCH METAPACKAGE [OUTDIR]" >&2
+	exit 2
+fi
+arch=$1 meta=$2 out=${3:-out/kernel}
+components=${COMPONENTS:-main}
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+state=$out/apt-$arch
+dest=$out/$meta
+mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/debs"
+: >"$state/status"
+
+# debian_sources prints "URI SUITE SIGNED-BY" for each Debian suite the machine
+# uses, from one-line (.list) and deb822 (.sources) files alike.
+debian_sources() {
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[[ -r $f ]] || continue
+		awk '$1 == "deb" {
+			opts = ""; i = 2
+			if ($2 ~ /^\[/) { while ($i !~ /\]$/) { opts = opts " " $i; i++ } opts = opts " " $i; i++ }
+			key = "-"
+			if (match(opts, /signed-by=[^] ]+/)) key = substr(opts, RSTART + 10, RLENGTH - 10)
+			print $i, $(i + 1), key
+		}' "$f"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[[ -r $f ]] || continue
+		# Stanzas are separated by blank lines; only Types: deb counts.
+		awk -v RS= -F'\n' '{
+			types = uris = suites = key = ""; enabled = 1
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^#/) continue
+				split($i, kv, ":[ \t]*")
+				k = tolower(kv[1]); v = substr($i, length(kv[1]) + 2); sub(/^[ \t]+/, "", v)
+				if (k == "types") types = v
+				else if (k == "uris") uris = v
+				else if (k == "suites") suites = v
+				else if (k == "signed-by") key = v
+				else if (k == "enabled" && tolower(v) == "no") enabled = 0
+			}
+			if (!enabled || (" " types " ") !~ / deb /) next
+			if (key == "") key = "-"
+			nu = split(uris, u, /[ \t]+/); ns = split(suites, s, /[ \t]+/)
+			for (a = 1; a <= nu; a++) for (b = 1; b <= ns; b++) print u[a], s[b], key
+		}' "$f"
+	done
+}
+
+# Only Debian's own archives (…/debian, …/debian-security): third-party
+# repositories carry no kernels and may not serve ARCH.
+{
+	debian_sources | awk '$1 ~ /^[a-z]+:\/\/[^\/]+\/(.*\/)?debian(-security)?\/?$/' |
+		while read -r uri suite key; do
+			opts="arch=$arch"
+			[[ $key != - ]] && opts+=" signed-by=$key"
+			echo "deb [$opts] $uri $suite $components"
+		done
+} | sort -u >"$state/sources.list"
+if [[ ! -s $state/sources.list ]]; then
+	echo "$0: no Debian archive in the machine's apt sources" >&2
+	exit 1
+fi
+
+apt_opts=(
+	-o "Dir::State=$state"
+	-o "Dir::State::Lists=$state/lists"
+	-o "Dir::State::status=$state/status"
+	-o "Dir::Cache=$state/cache"
+	-o "Dir::Etc::SourceList=$state/sources.list"
+	-o "Dir::Etc::SourceParts=/nonexistent"
+	-o "APT::Architecture=$arch"
+	-o "APT::Architectures=$arch"
+	# The private lists are written by root; apt's _apt sandbox user could
+	# not, and a private state needs no lock against the machine's apt.
+	-o "APT::Sandbox::User=root"
+	-o "Debug::NoLocking=1"
+)
+apt-get "${apt_opts[@]}" -q update >&2
+
+pkg=$(apt-cache "${apt_opts[@]}" depends "$meta" |
+	awk '$1 ~ /^\|?Depends:$/ && $2 ~ /^linux-image-/ { print $2; exit }')
+if [[ -z $pkg ]]; then
+	echo "$0: $meta ($arch) depends on no linux-image package" >&2
+	exit 1
+fi
+ver=$(apt-cache "${apt_opts[@]}" policy "$pkg" | awk '$1 == "Candidate:" { print $2 }')
+
+if [[ -f $dest/version && $(<"$dest/version") == "$pkg $ver" && -f $dest/vmlinuz ]]; then
+	echo "$0: $pkg $ver already in $dest" >&2
+	exit 0
+fi
+
+(cd "$state/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -q download "$pkg=$ver" >&2)
+deb=$(ls "$state/debs"/*.deb)
+rm -rf "$dest"
+mkdir -p "$dest/root"
+dpkg-deb -x "$deb" "$dest/root"
+kernel=$(ls "$dest"/root/boot/vmlinuz-*)
+ln -s "root/boot/${kernel##*/}" "$dest/vmlinuz"
+echo "$pkg $ver" >"$dest/version"
+rm -f "$deb"
+echo "$0: $pkg $ver in $dest" >&2
