@@ -1,0 +1,233 @@
+package initramfs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The lab sheet's expected output for its samples (testdata/).
+var (
+	// pipelab: p1 sends every number, p2 receives all but the final 0; the
+	// two processes' lines interleave.
+	pipeSent     = []string{"Messages Sent: 12", "Messages Sent: 34", "Messages Sent: 423", "Messages Sent: 2", "Messages Sent: 0"}
+	pipeReceived = []string{"Messages Received: 12", "Messages Received: 34", "Messages Received: 423", "Messages Received: 2"}
+	// mqlab, with POSIX or System V queues alike: exactly these lines.
+	queueOutput = []string{"Queue = list * 10", "Queue elements:", "120", "340", "4230", "20", "10"}
+	// shmlab: in this order.
+	shmOutput = []string{
+		"Result(in process p1): [220, 330, 40, 550]",
+		"Sum(in process p1): 1140",
+		"Result(in main program): [220, 330, 40, 550]",
+		"Sum(in main program): 1140",
+	}
+)
+
+const (
+	summaryPassed = "ipclab: 3/3 labs passed"
+	powerDown     = "reboot: Power down" // the kernel's last words on power-off
+)
+
+var summaryLine = regexp.MustCompile(`^ipclab: \d+/\d+ labs passed$`)
+
+// checkLabs judges the console of a boot without ipclab.shell=1: each lab's
+// expected output, ipclab's summary and the kernel's power-off.
+func checkLabs(lines []string) error {
+	var errs []error
+	if got := withPrefix(lines, "Messages Sent: "); !slices.Equal(got, pipeSent) {
+		errs = append(errs, fmt.Errorf("pipelab sent %q, want %q", got, pipeSent))
+	}
+	if got := withPrefix(lines, "Messages Received: "); !slices.Equal(got, pipeReceived) {
+		errs = append(errs, fmt.Errorf("pipelab received %q, want %q", got, pipeReceived))
+	}
+	if !containsRun(lines, queueOutput) {
+		errs = append(errs, fmt.Errorf("mqlab: no consecutive lines %q", queueOutput))
+	}
+	if !containsInOrder(lines, shmOutput) {
+		errs = append(errs, fmt.Errorf("shmlab: no lines %q in this order", shmOutput))
+	}
+	if !slices.Contains(lines, summaryPassed) {
+		errs = append(errs, fmt.Errorf("no line %q (ipclab said %q)", summaryPassed, summaries(lines)))
+	}
+	if !containsSubstring(lines, powerDown) {
+		errs = append(errs, fmt.Errorf("no %q: the guest did not power off", powerDown))
+	}
+	return errors.Join(errs...)
+}
+
+func withPrefix(lines []string, prefix string) []string {
+	var got []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			got = append(got, l)
+		}
+	}
+	return got
+}
+
+func summaries(lines []string) []string {
+	var got []string
+	for _, l := range lines {
+		if summaryLine.MatchString(l) {
+			got = append(got, l)
+		}
+	}
+	return got
+}
+
+// containsRun reports whether want occurs in lines as consecutive lines.
+func containsRun(lines, want []string) bool {
+	for i := 0; i+len(want) <= len(lines); i++ {
+		if slices.Equal(lines[i:i+len(want)], want) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsInOrder reports whether want occurs in lines in order, other lines
+// possibly between.
+func containsInOrder(lines, want []string) bool {
+	for _, l := range lines {
+		if len(want) > 0 && l == want[0] {
+			want = want[1:]
+		}
+	}
+	return len(want) == 0
+}
+
+func containsSubstring(lines []string, s string) bool {
+	return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, s) })
+}
+
+// bootLabs boots img without ipclab.shell=1 and waits for the guest to end.
+// It returns the console and the verdict: nil only if the labs passed and
+// the guest powered off.
+func bootLabs(t testing.TB, arch, img string) (*console, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
+	defer cancel()
+	v := startVM(t, ctx, arch, img)
+	if err := v.waitExit(ctx); err != nil {
+		return &v.console, err
+	}
+	return &v.console, checkLabs(v.console.Lines())
+}
+
+func TestBoot(t *testing.T) {
+	for _, arch := range []string{"amd64", "arm64"} {
+		t.Run(arch, func(t *testing.T) {
+			needBootTools(t, arch)
+			img := buildImage(t, arch)
+
+			t.Run("labs", func(t *testing.T) {
+				if c, err := bootLabs(t, arch, img); err != nil {
+					t.Errorf("boot %s: %v\nconsole:\n%s", arch, err, c)
+				}
+			})
+
+			t.Run("shell", func(t *testing.T) {
+				testShell(t, arch, img)
+			})
+		})
+	}
+}
+
+// testShell boots with ipclab.shell=1, where ipclab returns at once and init
+// starts gosh, and runs a lab by hand at the prompt.
+func testShell(t *testing.T, arch, img string) {
+	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
+	defer cancel()
+	v := startVM(t, ctx, arch, img, "ipclab.shell=1")
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("%s\nconsole:\n%s\nQEMU stderr:\n%s", fmt.Sprintf(format, args...), &v.console, &v.stderr)
+	}
+
+	boot, err := v.expect(ctx, "\n$ ")
+	if err != nil {
+		fail("no shell prompt: %v", err)
+	}
+	if strings.Contains(boot, "labs passed") {
+		fail("ipclab ran the labs despite ipclab.shell=1")
+	}
+
+	const command = "mqlab -sysv /data/queue.txt"
+	if err := v.send(command + "\n"); err != nil {
+		fail("type %q: %v", command, err)
+	}
+	if _, err := v.expect(ctx, command+"\r\n"); err != nil { // the tty's echo
+		fail("%v", err)
+	}
+	answer, err := v.expect(ctx, "\n$ ")
+	if err != nil {
+		fail("%q did not finish: %v", command, err)
+	}
+	got := strings.Split(strings.ReplaceAll(answer, "\r", ""), "\n")
+	if !slices.Equal(got, queueOutput) {
+		fail("%s printed %q, want %q", command, got, queueOutput)
+	}
+}
+
+// TestBootFailsWhenALabFails shows that a lab failing in the guest fails the
+// boot's verdict: the image's /data holds a broken queue sample and ipclab
+// is told to read its samples there.
+func TestBootFailsWhenALabFails(t *testing.T) {
+	const arch = "amd64"
+	needBootTools(t, arch)
+	data := t.TempDir()
+	for _, name := range []string{"pipe.txt", "queue.txt", "shm.txt"} {
+		b, err := os.ReadFile(filepath.Join(repoRoot(t), "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "queue.txt" {
+			b = []byte("# Broken on purpose: not numbers.\ntwelve\nthirty-four\n")
+		}
+		if err := os.WriteFile(filepath.Join(data, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := buildImage(t, arch, "DATA="+data, "UINIT=ipclab -poweroff -data /data")
+
+	c, err := bootLabs(t, arch, img)
+	if err == nil {
+		t.Fatalf("boot with a broken queue sample passed, want a failure\nconsole:\n%s", c)
+	}
+	// ipclab itself must have run and counted the failure, so that the
+	// verdict failed because of the lab, not because the boot broke.
+	got := summaries(c.Lines())
+	if len(got) != 1 || got[0] == summaryPassed {
+		t.Fatalf("ipclab's summary = %q, want one line with fewer than 3 passed\nconsole:\n%s", got, c)
+	}
+	t.Logf("verdict, as wanted a failure: %v", err)
+}
+
+// BenchmarkBoot measures boots from QEMU's start to its end (power-off),
+// each boot also checked; it reports the median besides the mean (ns/op).
+func BenchmarkBoot(b *testing.B) {
+	for _, arch := range []string{"amd64", "arm64"} {
+		b.Run(arch, func(b *testing.B) {
+			needBootTools(b, arch)
+			img := buildImage(b, arch)
+			var times []time.Duration
+			b.ResetTimer()
+			for range b.N {
+				start := time.Now()
+				if c, err := bootLabs(b, arch, img); err != nil {
+					b.Fatalf("boot %s: %v\nconsole:\n%s", arch, err, c)
+				}
+				times = append(times, time.Since(start))
+			}
+			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+			b.ReportMetric(times[len(times)/2].Seconds(), "median-s/boot")
+		})
+	}
+}
