@@ -6,7 +6,7 @@
 # Synopsis: initramfs/mkinitramfs.sh ARCH OUTPUT.cpio.xz
 #
 # Environment (for tests that need a variant image):
-#   DATA    directory whose *.txt files go to /data (default testdata)
+#   DATA    directory whose *.txt files go to /data (default testdata/)
 #   UINIT   the uinit command line (default "ipclab -poweroff")
 #
 # Same sources, same bytes: u-root writes reproducible archives and xz runs
@@ -18,7 +18,7 @@ if (($# != 2)); then
 	exit 2
 fi
 arch=$1 output=$2
-data=${DATA:-testdata}
+data=${DATA:-}
 uinit=${UINIT:-ipclab -poweroff}
 
 case $arch in
@@ -33,11 +33,10 @@ esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$(dirname "$output")"
 output=$(cd "$(dirname "$output")" && pwd)/$(basename "$output")
-data=$(cd "$data" && pwd)
+data=$(cd "${data:-$root/testdata}" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-cd "$root"
 files=()
 for f in "$data"/*.txt; do
 	files+=(-files "$f:data/${f##*/}")
@@ -45,9 +44,27 @@ done
 
 # u-root must run for the host: `GOARCH=arm64 go tool u-root` would build the
 # tool itself for arm64. So build it for the host and run its path.
-uroot=$(go tool -n u-root)
+uroot=$(cd "$root" && go tool -n u-root)
+
+# u-root's busybox builder (gobusybox) copies a command's dependencies into a
+# GOPATH only if the first element of their import path has a dot: its "poor
+# man's standard library test" (gobusybox src/pkg/bb/bb.go, collectDeps).
+# Module ipclab's own packages would pass for the standard library and the
+# build fails. So build from a copy of the module renamed to ipclab.localhost,
+# its import lines rewritten to match (gofmt-formatted import specs only;
+# `make check` keeps the sources gofmt-clean). Only package paths change: the
+# commands, their names and what they print stay the same.
+module=ipclab.localhost
+src=$tmp/src
+mkdir "$src"
+tar -C "$root" --exclude=./out --exclude=./.git -cf - . | tar -C "$src" -xf -
+(cd "$src" && go mod edit -module "$module")
+find "$src" -name '*.go' -exec sed -E -i \
+	-e 's#^(import[[:space:]]+|[[:space:]]+)([A-Za-z_.][A-Za-z0-9_]*[[:space:]]+)?"ipclab(/[^"]*)?"[[:space:]]*$#\1\2"'"$module"'\3"#' {} +
+
 # goshsmall: gosh without its bubbletea line editor (a third of the image);
 # the tty's own line editing is enough for a lab shell on a serial console.
+cd "$src"
 GOOS=linux GOARCH=$arch CGO_ENABLED=0 "$uroot" \
 	-o "$tmp/initramfs.cpio" \
 	-tmp-dir "$tmp" \
