@@ -124,19 +124,27 @@ func startVM(t testing.TB, ctx context.Context, arch, img string, kernelArgs ...
 // errShellPrompt reports that the console stopped at gosh's prompt.
 var errShellPrompt = errors.New("the console shows the shell's prompt: ipclab returned and init started the shell")
 
+// promptQuiet is how long the console must stay at a shell prompt before
+// waitExit believes it: ipclab's own output has "$ pipelab < pipe.txt" lines,
+// which the console can show cut right after the "$ ".
+const promptQuiet = 2 * time.Second
+
 // waitExit waits for QEMU to end by itself. It gives up when ctx ends, and
-// at once when the console shows a shell prompt: in a boot without
-// ipclab.shell=1 that means ipclab returned without powering off.
+// when the console rests at a shell prompt: in a boot without ipclab.shell=1
+// that means ipclab returned without powering off and init started gosh.
 func (v *vm) waitExit(ctx context.Context) error {
 	for {
 		ch := v.console.changedChan()
+		var quiet <-chan time.Time
 		if v.console.atPrompt() {
-			return errShellPrompt
+			quiet = time.After(promptQuiet)
 		}
 		select {
 		case <-v.exited:
 			return nil
 		case <-ch:
+		case <-quiet:
+			return errShellPrompt
 		case <-ctx.Done():
 			return fmt.Errorf("QEMU still running after %v: %w", bootTimeout, ctx.Err())
 		}
