@@ -104,7 +104,12 @@ apt_opts=(
 	-o "APT::Sandbox::User=root"
 	-o "Debug::NoLocking=1"
 )
-apt-get "${apt_opts[@]}" -q update >&2
+# A mirror caught mid-sync fails one index ("File has unexpected size"): go
+# on with the others (say bookworm without bookworm-security) rather than
+# fail; the metapackage check below still catches an unusable state.
+if ! apt-get "${apt_opts[@]}" -o Acquire::Retries=3 -q update >&2; then
+	echo "$0: warning: some package indexes failed; using the ones fetched" >&2
+fi
 
 pkg=$(apt-cache "${apt_opts[@]}" depends "$meta" |
 	awk '$1 ~ /^\|?Depends:$/ && $2 ~ /^linux-image-/ { print $2; exit }')
