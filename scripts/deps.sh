@@ -1,6 +1,6 @@
 #!/bin/bash
 # deps.sh installs what booting the lab needs and is missing: QEMU for x86_64
-# and aarch64, xz and cpio. It does nothing when all of them are present.
+# and aarch64, xz, cpio and lz4. It does nothing when all of them are present.
 #
 # Synopsis: scripts/deps.sh
 set -euo pipefail
@@ -10,6 +10,7 @@ declare -A pkg_of=(
 	[qemu-system-aarch64]=qemu-system-arm
 	[xz]=xz-utils
 	[cpio]=cpio
+	[unlz4]=lz4 # fetch-kernel.sh: the ELF kernel inside Debian's amd64 bzImage
 )
 
 missing=()

@@ -10,7 +10,8 @@
 #   INITRAMFS   e.g. out/initramfs-amd64.cpio.xz
 #   KERNEL-ARG  appended to the kernel command line, e.g. ipclab.shell=1
 #
-# Environment: KERNEL (default out/kernel/linux-image-cloud-ARCH/vmlinuz).
+# Environment: KERNEL (default out/kernel/linux-image-cloud-ARCH/vmlinux if
+# there is one, else …/vmlinuz).
 set -euo pipefail
 
 if (($# < 2)); then
@@ -19,7 +20,14 @@ if (($# < 2)); then
 fi
 arch=$1 initramfs=$2
 shift 2
-kernel=${KERNEL:-out/kernel/linux-image-cloud-$arch/vmlinuz}
+kernel=${KERNEL:-}
+if [[ -z $kernel ]]; then
+	kernel=out/kernel/linux-image-cloud-$arch/vmlinuz
+	# The ELF kernel that fetch-kernel.sh unpacks for amd64 boots 0.4 s faster.
+	if [[ -r ${kernel%/*}/vmlinux ]]; then
+		kernel=${kernel%/*}/vmlinux
+	fi
+fi
 
 # console= is quoted: the kernel strips the quotes, u-root's init does not
 # see it. For each console= it sees, u-root v0.16.0's init hands uinit and the
