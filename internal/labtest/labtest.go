@@ -35,9 +35,18 @@ var (
 // per test binary and returns the path of the binary.
 func Build(t testing.TB, name string) string {
 	t.Helper()
+	return BuildTags(t, name, "")
+}
+
+// BuildTags is Build with the build tags tags ("bench"), into a directory
+// of its own for each set of tags: the programs built with the same tags
+// are next to each other, as ipclab expects the labs.
+func BuildTags(t testing.TB, name, tags string) string {
+	t.Helper()
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if p, ok := built[name]; ok {
+	key := tags + "/" + name
+	if p, ok := built[key]; ok {
 		return p
 	}
 	if buildDir == "" {
@@ -49,15 +58,22 @@ func Build(t testing.TB, name string) string {
 		os.Chmod(d, 0o755)
 		buildDir = d
 	}
+	dir := buildDir
+	if tags != "" {
+		dir = filepath.Join(buildDir, "tags-"+tags)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	root := ModuleRoot(t)
-	out := filepath.Join(buildDir, name)
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/"+name)
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-tags="+tags, "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/"+name)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/%s: %v\n%s", name, err, b)
+		t.Fatalf("go build -tags=%s ./cmd/%s: %v\n%s", tags, name, err, b)
 	}
-	built[name] = out
+	built[key] = out
 	return out
 }
 
