@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"os"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -37,16 +38,31 @@ func (c *pipeConn) Send(msg []byte) error    { return ipc.WriteAll(c.w, msg) }
 func (c *pipeConn) Receive(buf []byte) error { return ipc.ReadFull(c.r, buf) }
 
 func openPipe(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
-	var fds [4]int // parent → child: read end, write end; then child → parent
-	for i := 0; i < 4; i += 2 {
+	var c pipeConn
+	var kid [2]int // the child's ends: its read end, its write end
+	for i := range kid {
 		r, w, err := ipc.Pipe2(unix.O_CLOEXEC)
 		if err != nil {
+			if i > 0 {
+				ipc.Close(kid[0])
+			}
 			return nil, nil, nil, err
 		}
-		g.Cleanup(func() error { ipc.Close(r); return ipc.Close(w) })
-		fds[i], fds[i+1] = r, w
+		mine := w
+		if i == 0 {
+			kid[0], c.w = r, w
+		} else {
+			c.r, kid[1], mine = r, w, r
+		}
+		g.Cleanup(func() error { return ipc.Close(mine) })
+		// ref.c keeps the default buffer, 64 KiB, which holds one 64 KiB
+		// message: beyond 4 KiB, ask for 16 messages' worth, up to the
+		// unprivileged limit (without it, the default stays).
+		if size > 4096 {
+			ipc.SetPipeSize(w, min(16*size, 1<<20))
+		}
 	}
-	return &pipeConn{r: fds[2], w: fds[1]}, []int{fds[0], fds[3]}, nil, nil
+	return &c, kid[:], nil, nil
 }
 
 func attachPipe([]string, int, bool) (Conn, error) {
@@ -69,7 +85,7 @@ func (c *mqConn) Receive(buf []byte) error {
 const maxMsg = 10
 
 func openMq(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
-	var q [2]int
+	var q, kid [2]int
 	for i := range q {
 		name := proc.ObjectName("mq")
 		attr := ipc.MqAttr{Maxmsg: maxMsg}
@@ -87,8 +103,15 @@ func openMq(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
 		if err := ipc.MqUnlink(name); err != nil {
 			return nil, nil, nil, err
 		}
+		// The child gets descriptors of its own, which the parent closes.
+		if kid[i], err = unix.Dup(mqd); err != nil {
+			if i > 0 {
+				ipc.Close(kid[0])
+			}
+			return nil, nil, nil, os.NewSyscallError("dup", err)
+		}
 	}
-	return &mqConn{tx: q[0], rx: q[1]}, q[:], nil, nil
+	return &mqConn{tx: q[0], rx: q[1]}, kid[:], nil, nil
 }
 
 func attachMq([]string, int, bool) (Conn, error) {
@@ -158,13 +181,16 @@ func (c *shmConn) Receive(buf []byte) error { return c.rx.Receive(buf) }
 // may still be looking at them.
 func (c *shmConn) Close() error { return ipc.Munmap(c.mem) }
 
-// slots is ref.c's ring size: about 1 MiB of messages when streaming, and
-// the least, 2, for ping-pong.
+// slots is the ring size: 2 slots for ping-pong, as ref.c; for streaming,
+// ref.c's 1 MiB of messages, or 64 messages when they are larger than
+// 16 KiB (4 MiB at 64 KiB, where ref.c has 16 slots): the slack lets the
+// producer run on while the consumer is off its CPU, and the other way
+// round.
 func slots(size int, lat bool) int {
 	if lat {
 		return 2
 	}
-	return max(2, 1<<20/size)
+	return max(64, 1<<20/size)
 }
 
 func openShm(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
@@ -172,9 +198,12 @@ func openShm(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	g.Cleanup(func() error { return ipc.Close(fd) })
 	c, err := mapRings(fd, size, lat, true)
-	return c, []int{fd}, nil, err
+	if err != nil {
+		ipc.Close(fd)
+		return nil, nil, nil, err
+	}
+	return c, []int{fd}, nil, nil
 }
 
 func attachShm(_ []string, size int, lat bool) (Conn, error) {

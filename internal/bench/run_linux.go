@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"io"
+	"runtime"
 	"strconv"
 	"syscall"
 
@@ -31,7 +32,8 @@ type Mech struct {
 	// Open makes the channels in the parent, parent to child and back,
 	// for messages of size bytes, and has g remove them at the end. It
 	// returns the parent's end, the descriptors the child gets (as
-	// proc.FirstFD+1 on) and the arguments that tell it the rest.
+	// proc.FirstFD+1 on), which the parent closes once the child runs,
+	// and the arguments that tell the child the rest.
 	Open func(g *proc.Group, size int, lat bool) (c Conn, files []int, args []string, err error)
 	// Attach is the child's side: its end, from the descriptors and
 	// arguments Open handed over.
@@ -152,7 +154,12 @@ func (b *bench) run(n int) (int64, []int64, error) {
 		args = append([]string{b.mode, strconv.Itoa(b.size), strconv.Itoa(n), b.mech.Name}, args...)
 		kid, err = g.StartSub("bench", "bench", append([]int{sideW}, files...), args...)
 	}
-	ipc.Close(sideW) // the child's end is then its only one
+	// The child's ends are then its only ones: its death is the end of
+	// file of the pipes.
+	ipc.Close(sideW)
+	for _, fd := range files {
+		ipc.Close(fd)
+	}
 	if err != nil {
 		return 0, nil, err
 	}
@@ -214,8 +221,10 @@ func (b *bench) drive(c Conn, side, n int) (r result) {
 	if r.err = ipc.ReadFull(side, one[:]); r.err != nil {
 		return r
 	}
+	var y yielder
 	start := nanotime()
 	for i := 0; i < n && r.err == nil; i++ {
+		y.step()
 		record.Put(msg, int64(i))
 		if !lat {
 			r.err = c.Send(msg)
@@ -259,7 +268,9 @@ func child(role string, args []string, mech, alt *Mech) (err error) {
 	if err == nil {
 		err = ipc.WriteAll(proc.FirstFD, one)
 	}
+	var y yielder
 	for i := 0; i < n && err == nil; i++ {
+		y.step()
 		if err = c.Receive(buf); err == nil {
 			err = seq.Check(record.Get(buf))
 		}
@@ -271,4 +282,28 @@ func child(role string, args []string, mech, alt *Mech) (err error) {
 		return ipc.WriteAll(proc.FirstFD, one)
 	}
 	return errors.New("bench child: " + err.Error())
+}
+
+// yielder makes a loop of system calls give the scheduler its turn every
+// 2 ms. The runtime's monitor (sysmon) takes a goroutine that has run for
+// 10 ms without a reschedule for a hog: it signals its thread to preempt
+// it and, when it is in a system call, takes its P away, which the
+// goroutine must then get back on its way out; and the monitor, having
+// taken a P, looks again 20 µs later. A benchmark loop that never
+// reschedules would pay that on most messages after its first 10 ms
+// (twice the CPU time per message on one CPU, here). A Gosched costs a
+// few microseconds, as it wakes an idle thread to look for work: every
+// 2 ms, that is 0.1%.
+type yielder struct {
+	n    int
+	last int64
+}
+
+func (y *yielder) step() {
+	if y.n++; y.n%16 == 0 {
+		if t := nanotime(); t-y.last > 2e6 {
+			y.last = t
+			runtime.Gosched()
+		}
+	}
 }
