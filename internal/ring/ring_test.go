@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"strconv"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -178,29 +177,5 @@ func TestCloseWakes(t *testing.T) {
 	p.Close()
 	if err := <-got; err != io.EOF {
 		t.Errorf("Next after Close = %v, want EOF", err)
-	}
-}
-
-// BenchmarkRing streams messages from a goroutine, copied in and
-// out as bench's shm mode does.
-func BenchmarkRing(b *testing.B) {
-	for _, size := range []int{64, 4096, 65536} {
-		b.Run(strconv.Itoa(size), func(b *testing.B) {
-			n := max(2, 1<<20/size)
-			mem := shared(b, ring.Size(n, size))
-			p, _ := ring.New(mem, n, size)
-			q, _ := ring.New(mem, n, size)
-			go func() {
-				msg := make([]byte, size)
-				for range b.N {
-					p.Send(msg)
-				}
-			}()
-			buf := make([]byte, size)
-			b.SetBytes(int64(size))
-			for range b.N {
-				q.Receive(buf)
-			}
-		})
 	}
 }
