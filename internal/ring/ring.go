@@ -180,24 +180,19 @@ func (r *Ring) advance() {
 }
 
 // await waits until the shared index *idx exceeds lim, or the ring is
-// closed, and returns the index. It looks Spin times, then sleeps on the
-// futex word seq with the flag waiting set; the other side, which changes
-// *idx and then reads the flag, bumps seq and wakes it. seq is read before
-// the flag is set and the index is checked once more after it, so a
-// wake-up between the check and the sleep makes FutexWait return at once.
+// closed, and returns the index. It looks Spin times, pausing between
+// looks, then sleeps on the futex word seq with the flag waiting set; the
+// other side, which changes *idx and then reads the flag, bumps seq and
+// wakes it. seq is read before the flag is set and the index is checked
+// once more after it, so a wake-up between the check and the sleep makes
+// FutexWait return at once. Close is noticed before sleeping.
 func (r *Ring) await(idx *uint64, lim uint64, seq, waiting *uint32) uint64 {
-	for spins := 0; ; spins++ {
-		if v := atomic.LoadUint64(idx); v > lim {
-			return v
-		}
-		if atomic.LoadUint32(&r.h.closed) != 0 {
-			// Read the index again: it may have moved after the first
-			// read but before the producer closed.
-			return atomic.LoadUint64(idx)
-		}
-		if spins < Spin {
-			procyield(1)
-			continue
+	for {
+		for spins := 0; spins < Spin; spins++ {
+			if v := atomic.LoadUint64(idx); v > lim {
+				return v
+			}
+			pause()
 		}
 		s := atomic.LoadUint32(seq)
 		atomic.StoreUint32(waiting, 1)
@@ -206,7 +201,11 @@ func (r *Ring) await(idx *uint64, lim uint64, seq, waiting *uint32) uint64 {
 			ipc.FutexWait(seq, s, nil)
 		}
 		atomic.StoreUint32(waiting, 0)
-		spins = 0
+		if atomic.LoadUint32(&r.h.closed) != 0 {
+			// Read the index again: it may have moved before the
+			// producer closed.
+			return atomic.LoadUint64(idx)
+		}
 	}
 }
 
@@ -214,10 +213,3 @@ func wake(seq *uint32) {
 	atomic.AddUint32(seq, 1)
 	ipc.FutexWake(seq, 1)
 }
-
-// procyield pauses the CPU for a few cycles (PAUSE on x86, YIELD on arm),
-// which tells a hyperthreaded core to run its sibling meanwhile. The
-// runtime keeps this entry point for outside packages (go.dev/issue/67401).
-//
-//go:linkname procyield runtime.procyield
-func procyield(cycles uint32)
