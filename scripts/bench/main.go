@@ -15,7 +15,8 @@
 //
 // The ratio is ipclab/C of messages per second for thr, and C/ipclab of
 // the median round trip for lat, so that above 1 means ipclab is faster
-// either way.
+// either way: of the medians, and (column pairs) the median of the ratio
+// in each pair of runs.
 package main
 
 import (
@@ -77,8 +78,8 @@ func rows() []*row {
 func main() {
 	bin := flag.String("bin", "out/bench/bin", "directory of the labs built with -tags bench")
 	ref := flag.String("ref", "out/ref", "the C reference, built from bench/ref.c")
-	pairs := flag.Int("pairs", 5, "runs of each side per row")
-	seconds := flag.Float64("seconds", 0.3, "about how long one run takes")
+	pairs := flag.Int("pairs", 7, "runs of each side per row")
+	seconds := flag.Float64("seconds", 0.5, "about how long one run takes")
 	svg := flag.String("svg", "out/bench.svg", "the chart to write")
 	out := flag.String("json", "out/bench.json", "where to write every run")
 	flag.Parse()
@@ -191,7 +192,8 @@ func p50(r run) float64  { return r.P50 }
 func p99(r run) float64  { return r.P99 }
 
 // ratio is the row's figure of merit, ipclab against C, above 1 when
-// ipclab is faster: throughput for thr, the median round trip for lat.
+// ipclab is faster: throughput for thr, the median round trip for lat,
+// as the ratio of the two medians.
 func (r *row) ratio() float64 {
 	if r.mode == "lat" {
 		return median(r.c, p50) / median(r.lab, p50)
@@ -199,9 +201,25 @@ func (r *row) ratio() float64 {
 	return median(r.lab, msgs) / median(r.c, msgs)
 }
 
+// pairRatio is the median of the ratios of each pair of runs, made one
+// after the other: it holds when the machine changes pace between rounds
+// (this one does, by 2× and more), where the ratio of medians may take
+// one side's median from a fast round and the other's from a slow one.
+func (r *row) pairRatio() float64 {
+	x := make([]run, len(r.lab))
+	for i := range r.lab {
+		if r.mode == "lat" {
+			x[i].MsgsPerS = r.c[i].P50 / r.lab[i].P50
+		} else {
+			x[i].MsgsPerS = r.lab[i].MsgsPerS / r.c[i].MsgsPerS
+		}
+	}
+	return median(x, msgs)
+}
+
 func table(rs []*row) {
-	fmt.Printf("%-4s %-4s %6s %8s  %14s %14s  %12s %12s  %17s %17s  %6s\n",
-		"mech", "mode", "size", "count", "ipclab msgs/s", "C msgs/s", "ipclab MB/s", "C MB/s", "ipclab p50/p99 ns", "C p50/p99 ns", "ratio")
+	fmt.Printf("%-4s %-4s %6s %8s  %14s %14s  %12s %12s  %17s %17s  %6s %6s\n",
+		"mech", "mode", "size", "count", "ipclab msgs/s", "C msgs/s", "ipclab MB/s", "C MB/s", "ipclab p50/p99 ns", "C p50/p99 ns", "ratio", "pairs")
 	for _, r := range rs {
 		lat := func(rs []run) string {
 			if r.mode != "lat" {
@@ -209,11 +227,12 @@ func table(rs []*row) {
 			}
 			return fmt.Sprintf("%.0f/%.0f", median(rs, p50), median(rs, p99))
 		}
-		fmt.Printf("%-4s %-4s %6d %8d  %14.0f %14.0f  %12.2f %12.2f  %17s %17s  %6.2f\n",
+		fmt.Printf("%-4s %-4s %6d %8d  %14.0f %14.0f  %12.2f %12.2f  %17s %17s  %6.2f %6.2f\n",
 			r.mech, r.mode, r.size, r.count, median(r.lab, msgs), median(r.c, msgs),
-			median(r.lab, mbs), median(r.c, mbs), lat(r.lab), lat(r.c), r.ratio())
+			median(r.lab, mbs), median(r.c, mbs), lat(r.lab), lat(r.c), r.ratio(), r.pairRatio())
 	}
-	fmt.Println("\nratio: ipclab/C of msgs/s for thr; C/ipclab of the median round trip (p50) for lat.")
+	fmt.Println("\nratio: ipclab/C of the medians: msgs/s for thr, round trip p50 for lat (C/ipclab), so above 1 is ipclab faster.")
+	fmt.Println("pairs: the median of the same ratio taken in each pair of runs, which ran one after the other.")
 }
 
 func writeJSON(file string, rs []*row) error {
