@@ -6,8 +6,10 @@ LABS    := pipelab mqlab shmlab ipclab
 BIN     := out/bin
 WASM    := out/wasm
 WASI    := pipelab mqlab shmlab
+BENCHBIN:= out/bench/bin
+REFC    ?= ../shared/bench/ref.c
 
-.PHONY: all build run wasm test check clean cross image image-deps FORCE
+.PHONY: all build run wasm test check clean cross image image-deps bench bench-build FORCE
 
 all: build
 
@@ -58,6 +60,22 @@ image: cross
 image-deps:
 	sh scripts/install-image-deps.sh
 
+# The labs with their benchmark mode built in (-tags bench: it does not fit
+# the 1.6 MB budget), next to ipclab, which runs them all with "ipclab bench".
+bench-build:
+	@mkdir -p $(BENCHBIN)
+	$(BUILD) -tags bench -o $(BENCHBIN)/ $(addprefix ./cmd/,$(LABS))
+	@ls -l $(addprefix $(BENCHBIN)/,$(LABS))
+
+# The C yardstick, as its README builds it.
+out/ref: $(REFC)
+	@mkdir -p out
+	gcc -O2 -o $@ $<
+
+# ipclab against C, interleaved runs, medians: a table and out/bench.svg.
+bench: bench-build out/ref
+	$(GO) run ./scripts/bench -bin $(BENCHBIN) -ref out/ref -svg out/bench.svg -json out/bench.json
+
 # Formatting, vet and every test (the README's test command; CI runs it).
 # The image tests take the cross builds.
 test: check image-deps cross
@@ -68,6 +86,7 @@ check:
 	  if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./...
+	$(GO) vet -tags bench ./...
 
 clean:
 	rm -rf out

@@ -84,6 +84,7 @@ func ReadFull(fd int, p []byte) error          { return errPipe }
 func WriteAll(fd int, p []byte) error          { return errPipe }
 func Mkfifo(path string, mode uint32) error    { return errPipe }
 func Close(fd int) error                       { return errPipe }
+func SetPipeSize(fd, size int) (int, error)    { return 0, errPipe }
 func Deadline(d int64) *Timespec               { return &Timespec{} }
 func MqUnlink(name string) error               { return errMq }
 func MqGetAttr(mqd int) (MqAttr, error)        { return MqAttr{}, errMq }

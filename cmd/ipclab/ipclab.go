@@ -7,6 +7,7 @@
 // Synopsis:
 //
 //	ipclab [-data DIR] [-poweroff]
+//	ipclab bench [-size BYTES] [-count N]
 //
 // Description:
 //
@@ -17,6 +18,10 @@
 // pipe lab, whose two children print at the same time) and ends with one
 // line: "ipclab: 3/3 labs passed", or which failed and why. The exit status
 // is 0 only if all passed.
+//
+// "ipclab bench" runs the labs' benchmarks instead (pipelab bench, mqlab
+// bench [-sysv], shmlab bench, built with -tags bench) and prints one
+// table of them all; see bench.go.
 //
 // Options:
 //
@@ -52,6 +57,7 @@ import (
 )
 
 const usage = `Usage: ipclab [options]
+       ipclab bench [-size BYTES] [-count N]   (see ipclab bench -h)
 
 Runs pipelab, mqlab and shmlab on the lab sheet's samples, checks their
 output and ends with "ipclab: 3/3 labs passed" (exit status 0) or says
@@ -85,6 +91,9 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 1 && args[1] == "bench" {
+		return runBench(args[2:], stdout)
+	}
 	fs := cli.NewFlagSet("ipclab", usage, stdout)
 	data := fs.String("data", "")
 	poweroff := fs.Bool("poweroff")

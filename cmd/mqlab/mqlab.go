@@ -91,6 +91,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if role, rest, ok := proc.Role(args); ok {
 		return child(role, lab.Child(role, rest, stderr), stdout)
 	}
+	if len(args) > 1 {
+		switch args[1] {
+		case "bench":
+			return benchCmd(args, stdout, stderr)
+		}
+	}
 	r := queueLab.Flags(stdout)
 	sysv := r.Flags.Bool("sysv")
 	rest, err := r.Flags.Parse(args[1:])

@@ -89,6 +89,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return send(args[2:], stdin, stdout, stderr)
 		case "recv":
 			return recv(args[2:], stdin, stdout, stderr)
+		case "bench":
+			return benchCmd(args, stdout, stderr)
 		}
 	}
 	r := pipeLab.Flags(stdout)

@@ -99,6 +99,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if role, rest, ok := proc.Role(args); ok {
 		return child(role, lab.Child(role, rest, stderr), stdout)
 	}
+	if len(args) > 1 {
+		switch args[1] {
+		case "bench":
+			return benchCmd(args, stdout, stderr)
+		}
+	}
 	r := shmLab.Flags(stdout)
 	sysv := r.Flags.Bool("sysv")
 	posix := r.Flags.Bool("posix")

@@ -90,11 +90,23 @@ func (g *Group) Cleanup(f func() error) { g.cleanups = append(g.cleanups, f) }
 // descriptors 3, 4, … (FirstFD onwards); args follow the role argument.
 // The child gets SIGKILL if the parent dies.
 func (g *Group) Start(name string, files []int, args ...string) (*Child, error) {
+	return g.StartSub("", name, files, args...)
+}
+
+// StartSub is Start for a subcommand's child: the binary runs as
+// "prog sub ROLE args…", so that the subcommand ("pipelab bench", say)
+// finds the role itself, with Role on its own arguments, instead of the
+// lab's children. An empty sub is Start.
+func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child, error) {
 	fds := append([]uintptr{}, g.stdio[:]...)
 	for _, fd := range files {
 		fds = append(fds, uintptr(fd))
 	}
-	pid, err := spawn("/proc/self/exe", append([]string{g.prog, roleArg + name}, args...), fds)
+	argv := []string{g.prog, roleArg + name}
+	if sub != "" {
+		argv = []string{g.prog, sub, roleArg + name}
+	}
+	pid, err := spawn("/proc/self/exe", append(argv, args...), fds)
 	if err != nil {
 		return nil, os.NewSyscallError("fork/exec "+name, err)
 	}

@@ -1,0 +1,133 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"ipclab/internal/bench"
+	"ipclab/internal/cli"
+	"ipclab/internal/proc"
+)
+
+const benchUsage = `Usage: ipclab bench [-size BYTES] [-count N]
+
+Runs every lab's benchmark — pipelab bench, mqlab bench, mqlab bench -sysv
+and shmlab bench, with -json — in both modes at 64 B, 4 KiB and 64 KiB
+(message queues stop at 8 KiB: 64 KiB is for the pipe and shared memory),
+and prints one table: the messages per second and MB/s of a one-way
+stream (thr), how that compares with the pipe, and the median and 99th
+percentile of a round trip (lat). The labs must have their benchmark
+built in (make bench-build); each run takes about a second.
+
+Options:
+  -size BYTES  only this message size
+  -count N     messages or round trips per run (default: about a second's worth)
+  -h           this help
+`
+
+// benchLabs are the mechanisms in the table's order, with the lab and
+// option that measure each.
+var benchLabs = []struct {
+	mech, lab, flag string
+	queue           bool // a message queue, whose messages stop at 8 KiB
+}{
+	{"pipe", "pipelab", "", false},
+	{"mq", "mqlab", "", true},
+	{"sysv", "mqlab", "-sysv", true},
+	{"shm", "shmlab", "", false},
+}
+
+// runBench is "ipclab bench".
+func runBench(args []string, stdout io.Writer) error {
+	fs := cli.NewFlagSet("ipclab bench", benchUsage, stdout)
+	size := fs.Int("size", 0)
+	count := fs.Int("count", 0)
+	rest, err := fs.Parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 || *size < 0 || *count < 0 {
+		return cli.Usage("bench takes -size and -count, positive, and no argument (see ipclab bench -h)")
+	}
+	sizes := []int{64, 4096, 65536}
+	if *size > 0 {
+		sizes = []int{*size}
+	}
+	self, _ := proc.Self()
+	io.WriteString(stdout, "ipclab bench: each lab's own benchmark, thr and lat, about a second a run\n\n"+bench.TableHeader)
+	broken := map[string]string{} // a lab that failed, and why
+	for _, s := range sizes {
+		var pipe *bench.Row
+		for _, l := range benchLabs {
+			if l.queue && s > 8192 {
+				continue
+			}
+			row := &bench.Row{Size: s, Mech: l.mech}
+			for _, mode := range []string{"thr", "lat"} {
+				if broken[l.lab] != "" {
+					break
+				}
+				f, why := benchRun(l.lab, l.flag, self, mode, s, *count)
+				if why != "" {
+					broken[l.lab] = why
+				}
+				if mode == "thr" {
+					row.Thr = f
+				} else {
+					row.Lat = f
+				}
+			}
+			if l.mech == "pipe" {
+				pipe = row
+			}
+			io.WriteString(stdout, row.Format(pipe))
+		}
+	}
+	if len(broken) == 0 {
+		io.WriteString(stdout, "\nthr: one process streams to another; × pipe: its msgs/s over the pipe's.\n"+
+			"lat: ping-pong; round trips in nanoseconds. MB/s counts the payload (both ways in lat).\n")
+		return nil
+	}
+	var why []string
+	for _, l := range benchLabs {
+		if w := broken[l.lab]; w != "" {
+			why = append(why, w)
+			broken[l.lab] = ""
+		}
+	}
+	return errors.New("bench: " + join(why, "; "))
+}
+
+// benchRun runs one lab's benchmark and returns its fields, or why it
+// failed.
+func benchRun(lab, flag, self, mode string, size, count int) (map[string]string, string) {
+	path, err := proc.Find(lab, self)
+	if err != nil {
+		return nil, err.Error()
+	}
+	argv := []string{lab, "bench"}
+	if flag != "" {
+		argv = append(argv, flag)
+	}
+	argv = append(argv, "-json", "-mode", mode, "-size", strconv.Itoa(size))
+	if count > 0 {
+		argv = append(argv, "-count", strconv.Itoa(count))
+	}
+	out, ws, err := proc.Run(path, argv, nil)
+	if err != nil {
+		return nil, err.Error()
+	}
+	if !ws.Exited() || ws.ExitStatus() != 0 {
+		// The lab said why on the shared standard error.
+		return nil, lab + " " + strings.Join(argv[1:], " ") + ": " + proc.Describe(ws)
+	}
+	f, err := bench.ParseJSON(string(out))
+	if err != nil {
+		return nil, lab + ": " + err.Error()
+	}
+	return f, ""
+}

@@ -1,0 +1,236 @@
+package bench
+
+import (
+	"errors"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"ipclab/internal/cli"
+	"ipclab/internal/proc"
+	"ipclab/internal/ring"
+	"ipclab/internal/text"
+	"ipclab/ipc"
+)
+
+// The four mechanisms, set up as ref.c sets them up. A lab links only the
+// ones it names.
+var (
+	// Pipe is two anonymous pipes, one each way (pipelab).
+	Pipe = &Mech{Name: "pipe", Open: openPipe, Attach: attachPipe}
+	// Mq is two POSIX message queues of 10 messages (mqlab).
+	Mq = &Mech{Name: "mq", Open: openMq, Attach: attachMq}
+	// Sysv is two System V message queues (mqlab -sysv).
+	Sysv = &Mech{Name: "sysv", Flag: "sysv", Open: openSysv, Attach: attachSysv,
+		Help: "  -sysv       a System V message queue instead of a POSIX one\n"}
+	// Shm is two rings in one shared memfd mapping (shmlab).
+	Shm = &Mech{Name: "shm", Open: openShm, Attach: attachShm}
+)
+
+// firstFD is the child's first descriptor of a mechanism; proc.FirstFD
+// is the pipe it reports on.
+const firstFD = proc.FirstFD + 1
+
+type pipeConn struct{ r, w int }
+
+func (c *pipeConn) Send(msg []byte) error    { return ipc.WriteAll(c.w, msg) }
+func (c *pipeConn) Receive(buf []byte) error { return ipc.ReadFull(c.r, buf) }
+
+func openPipe(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
+	var c pipeConn
+	var kid [2]int // the child's ends: its read end, its write end
+	for i := range kid {
+		r, w, err := ipc.Pipe2(unix.O_CLOEXEC)
+		if err != nil {
+			if i > 0 {
+				ipc.Close(kid[0])
+			}
+			return nil, nil, nil, err
+		}
+		mine := w
+		if i == 0 {
+			kid[0], c.w = r, w
+		} else {
+			c.r, kid[1], mine = r, w, r
+		}
+		g.Cleanup(func() error { return ipc.Close(mine) })
+		// ref.c keeps the default buffer, 64 KiB, which holds one 64 KiB
+		// message: beyond 4 KiB, ask for 16 messages' worth, up to the
+		// unprivileged limit (without it, the default stays).
+		if size > 4096 {
+			ipc.SetPipeSize(w, min(16*size, 1<<20))
+		}
+	}
+	return &c, kid[:], nil, nil
+}
+
+func attachPipe([]string, int, bool) (Conn, error) {
+	return &pipeConn{r: firstFD, w: firstFD + 1}, nil
+}
+
+type mqConn struct{ tx, rx int }
+
+func (c *mqConn) Send(msg []byte) error { return ipc.MqTimedSend(c.tx, msg, 0, nil) }
+
+func (c *mqConn) Receive(buf []byte) error {
+	n, _, err := ipc.MqTimedReceive(c.rx, buf, nil)
+	if err == nil && n != len(buf) {
+		err = errors.New("a message of " + strconv.Itoa(n) + " bytes came")
+	}
+	return err
+}
+
+// maxMsg is ref.c's mq_maxmsg, the default limit for unprivileged users.
+const maxMsg = 10
+
+func openMq(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
+	var q, kid [2]int
+	for i := range q {
+		name := proc.ObjectName("mq")
+		attr := ipc.MqAttr{Maxmsg: maxMsg}
+		setInt(&attr.Msgsize, size)
+		mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
+		if errors.Is(err, unix.EINVAL) {
+			err = cli.Advise(err, "messages are at most /proc/sys/fs/mqueue/msgsize_max bytes, 8192 by default")
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		g.Cleanup(func() error { return ipc.Close(mqd) })
+		q[i] = mqd
+		// Nameless, the queue goes away with its last descriptor.
+		if err := ipc.MqUnlink(name); err != nil {
+			return nil, nil, nil, err
+		}
+		// The child gets descriptors of its own, which the parent closes.
+		if kid[i], err = unix.Dup(mqd); err != nil {
+			if i > 0 {
+				ipc.Close(kid[0])
+			}
+			return nil, nil, nil, os.NewSyscallError("dup", err)
+		}
+	}
+	return &mqConn{tx: q[0], rx: q[1]}, kid[:], nil, nil
+}
+
+func attachMq([]string, int, bool) (Conn, error) {
+	return &mqConn{rx: firstFD, tx: firstFD + 1}, nil
+}
+
+// setInt stores v in a field that is a C long: 32 bits on arm.
+func setInt[T int32 | int64](p *T, v int) { *p = T(v) }
+
+// sysvConn copies each message through a msgbuf, the type before the text,
+// as ref.c does.
+type sysvConn struct {
+	tx, rx int
+	buf    ipc.MsgBuf
+}
+
+func (c *sysvConn) Send(msg []byte) error {
+	c.buf.SetType(1)
+	copy(c.buf.Text(), msg)
+	return ipc.Msgsnd(c.tx, c.buf, len(msg), 0)
+}
+
+func (c *sysvConn) Receive(buf []byte) error {
+	n, err := ipc.Msgrcv(c.rx, c.buf, 0, 0)
+	if err == nil && n != len(buf) {
+		err = errors.New("a message of " + strconv.Itoa(n) + " bytes came")
+	}
+	copy(buf, c.buf.Text())
+	return err
+}
+
+func openSysv(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
+	var q [2]int
+	for i := range q {
+		id, err := ipc.Msgget(unix.IPC_PRIVATE, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		g.Cleanup(func() error { return ipc.MsgRemove(id) })
+		q[i] = id
+	}
+	c := &sysvConn{tx: q[0], rx: q[1], buf: ipc.NewMsgBuf(size)}
+	return c, nil, []string{strconv.Itoa(q[0]), strconv.Itoa(q[1])}, nil
+}
+
+func attachSysv(args []string, size int, _ bool) (Conn, error) {
+	if len(args) == 2 {
+		rx, ok1 := text.Atoi(args[0])
+		tx, ok2 := text.Atoi(args[1])
+		if ok1 && ok2 {
+			return &sysvConn{tx: tx, rx: rx, buf: ipc.NewMsgBuf(size)}, nil
+		}
+	}
+	return nil, errors.New("bad queue identifiers")
+}
+
+// shmConn is a ring each way in one mapping.
+type shmConn struct {
+	tx, rx *ring.Ring
+	mem    []byte
+}
+
+func (c *shmConn) Send(msg []byte) error    { c.tx.Send(msg); return nil }
+func (c *shmConn) Receive(buf []byte) error { return c.rx.Receive(buf) }
+
+// Close unmaps the rings once the run is over; never earlier, as a side
+// may still be looking at them.
+func (c *shmConn) Close() error { return ipc.Munmap(c.mem) }
+
+// slots is the ring size: 2 slots for ping-pong, as ref.c; for streaming,
+// ref.c's 1 MiB of messages, or 64 messages when they are larger than
+// 16 KiB (4 MiB at 64 KiB, where ref.c has 16 slots): the slack lets the
+// producer run on while the consumer is off its CPU, and the other way
+// round.
+func slots(size int, lat bool) int {
+	if lat {
+		return 2
+	}
+	return max(64, 1<<20/size)
+}
+
+func openShm(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
+	fd, err := ipc.MemfdCreate("ipclab-bench", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := mapRings(fd, size, lat, true)
+	if err != nil {
+		ipc.Close(fd)
+		return nil, nil, nil, err
+	}
+	return c, []int{fd}, nil, nil
+}
+
+func attachShm(_ []string, size int, lat bool) (Conn, error) {
+	return mapRings(firstFD, size, lat, false)
+}
+
+// mapRings maps the memfd fd holding the two rings: the parent sends on
+// the first, the child on the second. The parent sizes the file.
+func mapRings(fd, size int, lat, parent bool) (*shmConn, error) {
+	n := slots(size, lat)
+	one := ring.Size(n, size)
+	if parent {
+		if err := ipc.Fallocate(fd, int64(2*one)); err != nil {
+			return nil, err
+		}
+	}
+	mem, err := ipc.Mmap(fd, 2*one)
+	if err != nil {
+		return nil, err
+	}
+	a, err := ring.New(mem, n, size)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := ring.New(mem[one:], n, size) // the same geometry fits again
+	if parent {
+		return &shmConn{tx: a, rx: b, mem: mem}, nil
+	}
+	return &shmConn{tx: b, rx: a, mem: mem}, nil
+}

@@ -1,0 +1,26 @@
+package bench
+
+import (
+	"errors"
+	"strconv"
+)
+
+// Seq checks the sequence numbers every message carries: they must come
+// as 0, 1, 2, … A message lost, duplicated or overtaken is an error, so
+// that a benchmark never reports the speed of a transfer that went wrong.
+type Seq struct {
+	next int64
+}
+
+// Check accepts the sequence number of the next message.
+func (s *Seq) Check(got int64) error {
+	if got == s.next {
+		s.next++
+		return nil
+	}
+	why := ": duplicated or reordered"
+	if got > s.next {
+		why = ": " + strconv.FormatInt(got-s.next, 10) + " lost or reordered"
+	}
+	return errors.New("message " + strconv.FormatInt(s.next, 10) + " came as number " + strconv.FormatInt(got, 10) + why)
+}

@@ -1,0 +1,252 @@
+// Command bench compares the labs' benchmarks with the C reference
+// (bench/ref.c), for make bench.
+//
+// Synopsis:
+//
+//	go run ./scripts/bench [-bin DIR] [-ref PROG] [-pairs N] [-seconds S] [-svg FILE] [-json FILE]
+//
+// For every row (pipe, mq, sysv and shm, in thr and lat mode, at 64 B and
+// 4 KiB, and pipe and shm at 64 KiB) it finds a count that takes the C
+// program about S seconds, then runs the lab and the C program with that
+// count alternately, N times each — all rows in one round, then the next
+// round — so that both meet the same noise of a shared machine. It prints
+// the medians and their ratio per row, writes every run to the JSON file
+// and draws the medians in the SVG file.
+//
+// The ratio is ipclab/C of messages per second for thr, and C/ipclab of
+// the median round trip for lat, so that above 1 means ipclab is faster
+// either way: of the medians, and (column pairs) the median of the ratio
+// in each pair of runs.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// run is one line of output from the lab or from ref.c.
+type run struct {
+	Impl     string  `json:"impl"`
+	Mech     string  `json:"mech"`
+	Mode     string  `json:"mode"`
+	Size     int     `json:"size"`
+	Count    int     `json:"count"`
+	Seconds  float64 `json:"seconds"`
+	MsgsPerS float64 `json:"msgs_per_s"`
+	MBPerS   float64 `json:"mb_per_s"`
+	P50      float64 `json:"rtt_p50_ns"`
+	P99      float64 `json:"rtt_p99_ns"`
+}
+
+// row is one comparison: a mechanism, a mode and a size.
+type row struct {
+	mech, mode string
+	size       int
+	count      int
+	lab, c     []run
+}
+
+func (r *row) name() string { return fmt.Sprintf("%s %s %d", r.mech, r.mode, r.size) }
+
+func rows() []*row {
+	var rs []*row
+	for _, mech := range []string{"pipe", "mq", "sysv", "shm"} {
+		for _, mode := range []string{"thr", "lat"} {
+			for _, size := range []int{64, 4096, 65536} {
+				// mq and sysv messages stop at 8 KiB for unprivileged users.
+				if size > 8192 && (mech == "mq" || mech == "sysv") {
+					continue
+				}
+				rs = append(rs, &row{mech: mech, mode: mode, size: size})
+			}
+		}
+	}
+	return rs
+}
+
+func main() {
+	bin := flag.String("bin", "out/bench/bin", "directory of the labs built with -tags bench")
+	ref := flag.String("ref", "out/ref", "the C reference, built from bench/ref.c")
+	pairs := flag.Int("pairs", 7, "runs of each side per row")
+	seconds := flag.Float64("seconds", 0.5, "about how long one run takes")
+	svg := flag.String("svg", "out/bench.svg", "the chart to write")
+	out := flag.String("json", "out/bench.json", "where to write every run")
+	flag.Parse()
+	if err := compare(*bin, *ref, *pairs, *seconds, *svg, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func compare(bin, ref string, pairs int, seconds float64, svg, out string) error {
+	rs := rows()
+	start := time.Now()
+	fmt.Printf("Calibrating %d rows on the C reference (%.1f s a run)...\n", len(rs), seconds)
+	for _, r := range rs {
+		n, err := calibrate(ref, r, seconds)
+		if err != nil {
+			return err
+		}
+		r.count = n
+	}
+	for p := 1; p <= pairs; p++ {
+		fmt.Printf("Round %d of %d: ipclab, C, ipclab, C, ... over the %d rows\n", p, pairs, len(rs))
+		for _, r := range rs {
+			l, err := runLab(bin, r)
+			if err != nil {
+				return err
+			}
+			c, err := runRef(ref, r.mech, r.mode, r.size, r.count)
+			if err != nil {
+				return err
+			}
+			r.lab, r.c = append(r.lab, l), append(r.c, c)
+		}
+	}
+	fmt.Printf("\n%d pairs of runs per row in %.0f s; medians:\n\n", pairs, time.Since(start).Seconds())
+	table(rs)
+	if err := writeJSON(out, rs); err != nil {
+		return err
+	}
+	if err := os.WriteFile(svg, chart(rs, pairs), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nEvery run: %s; chart: %s\n", out, svg)
+	return nil
+}
+
+// calibrate doubles the count until the C program takes a tenth of the
+// time wanted, then scales it.
+func calibrate(ref string, r *row, seconds float64) (int, error) {
+	n := 1000
+	for {
+		c, err := runRef(ref, r.mech, r.mode, r.size, n)
+		if err != nil {
+			return 0, err
+		}
+		if c.Seconds >= seconds/10 || n >= 1<<28 {
+			return max(1000, int(float64(n)*seconds/max(c.Seconds, 1e-9))), nil
+		}
+		n *= 2
+	}
+}
+
+func runLab(bin string, r *row) (run, error) {
+	lab, flag := map[string]string{"pipe": "pipelab", "mq": "mqlab", "sysv": "mqlab", "shm": "shmlab"}[r.mech], ""
+	args := []string{"bench", "-json", "-mode", r.mode, "-size", strconv.Itoa(r.size), "-count", strconv.Itoa(r.count)}
+	if r.mech == "sysv" {
+		flag = "-sysv"
+		args = append(args[:1], append([]string{flag}, args[1:]...)...)
+	}
+	return runJSON(filepath.Join(bin, lab), args...)
+}
+
+func runRef(ref, mech, mode string, size, count int) (run, error) {
+	return runJSON(ref, mech, mode, strconv.Itoa(size), strconv.Itoa(count))
+}
+
+// runJSON runs a benchmark and decodes its one line.
+func runJSON(prog string, args ...string) (run, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var r run
+	if err == nil {
+		err = json.Unmarshal(stdout.Bytes(), &r)
+	}
+	if err != nil {
+		return r, fmt.Errorf("%s %s: %v\n%s%s", prog, strings.Join(args, " "), err, stdout.Bytes(), stderr.Bytes())
+	}
+	return r, nil
+}
+
+func median(rs []run, f func(run) float64) float64 {
+	x := make([]float64, len(rs))
+	for i, r := range rs {
+		x[i] = f(r)
+	}
+	slices.Sort(x)
+	if n := len(x); n%2 == 0 {
+		return (x[n/2-1] + x[n/2]) / 2
+	}
+	return x[len(x)/2]
+}
+
+func msgs(r run) float64 { return r.MsgsPerS }
+func mbs(r run) float64  { return r.MBPerS }
+func p50(r run) float64  { return r.P50 }
+func p99(r run) float64  { return r.P99 }
+
+// ratio is the row's figure of merit, ipclab against C, above 1 when
+// ipclab is faster: throughput for thr, the median round trip for lat,
+// as the ratio of the two medians.
+func (r *row) ratio() float64 {
+	if r.mode == "lat" {
+		return median(r.c, p50) / median(r.lab, p50)
+	}
+	return median(r.lab, msgs) / median(r.c, msgs)
+}
+
+// pairRatio is the median of the ratios of each pair of runs, made one
+// after the other: it holds when the machine changes pace between rounds
+// (this one does, by 2× and more), where the ratio of medians may take
+// one side's median from a fast round and the other's from a slow one.
+func (r *row) pairRatio() float64 {
+	x := make([]run, len(r.lab))
+	for i := range r.lab {
+		if r.mode == "lat" {
+			x[i].MsgsPerS = r.c[i].P50 / r.lab[i].P50
+		} else {
+			x[i].MsgsPerS = r.lab[i].MsgsPerS / r.c[i].MsgsPerS
+		}
+	}
+	return median(x, msgs)
+}
+
+func table(rs []*row) {
+	fmt.Printf("%-4s %-4s %6s %8s  %14s %14s  %12s %12s  %17s %17s  %6s %6s\n",
+		"mech", "mode", "size", "count", "ipclab msgs/s", "C msgs/s", "ipclab MB/s", "C MB/s", "ipclab p50/p99 ns", "C p50/p99 ns", "ratio", "pairs")
+	for _, r := range rs {
+		lat := func(rs []run) string {
+			if r.mode != "lat" {
+				return "-"
+			}
+			return fmt.Sprintf("%.0f/%.0f", median(rs, p50), median(rs, p99))
+		}
+		fmt.Printf("%-4s %-4s %6d %8d  %14.0f %14.0f  %12.2f %12.2f  %17s %17s  %6.2f %6.2f\n",
+			r.mech, r.mode, r.size, r.count, median(r.lab, msgs), median(r.c, msgs),
+			median(r.lab, mbs), median(r.c, mbs), lat(r.lab), lat(r.c), r.ratio(), r.pairRatio())
+	}
+	fmt.Println("\nratio: ipclab/C of the medians: msgs/s for thr, round trip p50 for lat (C/ipclab), so above 1 is ipclab faster.")
+	fmt.Println("pairs: the median of the same ratio taken in each pair of runs, which ran one after the other.")
+}
+
+func writeJSON(file string, rs []*row) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, r := range rs {
+		for _, x := range slices.Concat(r.lab, r.c) {
+			if err := enc.Encode(x); err != nil {
+				return err
+			}
+		}
+	}
+	if b.Len() == 0 {
+		return errors.New("no runs")
+	}
+	return os.WriteFile(file, b.Bytes(), 0o644)
+}
