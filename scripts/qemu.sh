@@ -15,7 +15,12 @@
 #
 # Environment: KERNEL (default out/kernel/linux-image-cloud-ARCH/vmlinux if
 # there is one, else …/vmlinuz; for a board out/kernel/PACKAGE/vmlinuz);
-# DTB, a board's device tree (default the one in the kernel's package).
+# DTB, a board's device tree (default the one in the kernel's package);
+# CMDLINE, for a board, the kernel command line instead of qemu.sh's
+# console and defaults, e.g. an SD image's cmdline.txt (the board's own
+# arguments and KERNEL-ARG are still added). If it names console=ttyS1, the
+# mini UART on a real Pi's GPIO pins, QEMU's second serial port (which
+# raspi machines connect to the mini UART) is the one on stdin/stdout.
 set -euo pipefail
 
 if (($# < 2)); then
@@ -80,7 +85,15 @@ arm64)
 	esac
 	qemu+=(-M "$machine" -accel tcg,thread=single -m "$memory" -dtb "$dtb")
 	files+=("$dtb")
-	append="\"console=ttyAMA0\" initcall_blacklist=bcm2835_power_driver_init $args $append"
+	if [[ -n ${CMDLINE:-} ]]; then
+		append="$CMDLINE $*"
+		if [[ $CMDLINE == *console=ttyS1* ]]; then
+			qemu+=(-serial null -serial stdio -monitor none)
+		fi
+	else
+		append="\"console=ttyAMA0\" $append"
+	fi
+	append+=" initcall_blacklist=bcm2835_power_driver_init $args"
 	;;
 *)
 	echo "$0: unsupported ARCH $arch (amd64, arm64, or a board in $here/boards.txt)" >&2
