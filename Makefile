@@ -91,16 +91,26 @@ check:
 clean:
 	rm -rf out
 
-# Booting the lab in QEMU (issue 5). These rules read the module's sources,
-# testdata/ and initramfs/, and write only under out/.
+# Booting the lab in QEMU (issue 5) and on the Raspberry Pis (issue 7).
+# These rules read the module's sources, testdata/, initramfs/ and scripts/,
+# and write only under out/.
 #
-#   make initramfs ARCH=amd64|arm64   out/initramfs-$(ARCH).cpio.xz
-#   make kernel ARCH=…                the Debian cloud kernel, into out/kernel/
-#   make boot ARCH=…                  boot it; passes on "ipclab: 3/3 labs passed"
-#   make shell ARCH=…                 boot to the gosh shell (ipclab.shell=1);
-#                                     `exit` twice, or Ctrl-A x, ends QEMU
-#   make test                         also installs QEMU and fetches both kernels
-#                                     for the boot tests (initramfs/boot_test.go)
+#   make initramfs ARCH=amd64|arm64|arm   out/initramfs-$(ARCH).cpio.xz
+#   make kernel ARCH=…                    the Debian cloud kernel, into out/kernel/
+#   make boot ARCH=…                      boot it; passes on "ipclab: 3/3 labs passed"
+#   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1);
+#                                         `exit` twice, or Ctrl-A x, ends QEMU
+#   make boot BOARD=pi3|pi3a|zero2w|pi2|pi1|zero
+#                                         the same on an emulated Pi (scripts/boards.txt):
+#                                         its Debian kernel and device tree, and
+#                                         out/initramfs-$(BOARD).cpio.xz (with the
+#                                         kernel's watchdog module); also initramfs,
+#                                         kernel and shell with BOARD=
+#   make firmware                         Debian's raspi-firmware, into out/firmware/
+#   make sdimage                          out/ipclab-pi-sd.img (scripts/mksdimage.sh)
+#   make test                             also installs QEMU and the SD tools and
+#                                         fetches every kernel and the firmware for
+#                                         the boot tests (initramfs/)
 
 ARCH ?= amd64
 BOOT_ARCHES := amd64 arm64
@@ -108,35 +118,80 @@ BOOT_ARCHES := amd64 arm64
 KERNEL_META_amd64 := linux-image-cloud-amd64
 KERNEL_META_arm64 := linux-image-cloud-arm64
 kernel_of = out/kernel/$(KERNEL_META_$(1))/vmlinuz
+
+# The Pi boards: name, QEMU machine, memory, GOARCH, Debian arch, kernel
+# package, device tree, kernel arguments (scripts/boards.txt).
+BOARDS_TXT := scripts/boards.txt
+BOARDS := $(shell awk '!/^\#/ && NF { print $$1 }' $(BOARDS_TXT))
+board_field = $(word $(2),$(shell awk '$$1 == "$(1)"' $(BOARDS_TXT)))
+board_kernel = out/kernel/$(call board_field,$(1),6)/vmlinuz
+# "package:debian-arch" of each kernel the boards use.
+PI_KERNELS := $(sort $(shell awk '!/^\#/ && NF { print $$6 ":" $$5 }' $(BOARDS_TXT)))
+
+ifdef BOARD
+ifeq ($(filter $(BOARD),$(BOARDS)),)
+$(error BOARD=$(BOARD): not one of $(BOARDS) (scripts/boards.txt))
+endif
+TARGET := $(BOARD)
+KERNEL := $(call board_kernel,$(BOARD))
+else
+TARGET := $(ARCH)
 KERNEL := $(call kernel_of,$(ARCH))
-INITRAMFS := out/initramfs-$(ARCH).cpio.xz
+endif
+INITRAMFS := out/initramfs-$(TARGET).cpio.xz
 
 # What goes into the image: the Go sources, the samples, the build script.
-INITRAMFS_SRCS := go.mod go.sum initramfs/mkinitramfs.sh $(wildcard testdata/*.txt) \
+INITRAMFS_SRCS := go.mod go.sum initramfs/mkinitramfs.sh $(BOARDS_TXT) $(wildcard testdata/*.txt) \
 	$(shell find . -path ./out -prune -o -name '*.go' ! -name '*_test.go' -print)
 
-.PHONY: initramfs kernel boot shell boot-deps test
+.PHONY: initramfs kernel boot shell boot-deps firmware sdimage test
 
 initramfs: $(INITRAMFS)
 
 out/initramfs-%.cpio.xz: $(INITRAMFS_SRCS)
 	initramfs/mkinitramfs.sh $* $@
 
+# A board's initramfs takes the watchdog module from the board's kernel.
+$(foreach b,$(BOARDS),$(eval out/initramfs-$(b).cpio.xz: $(call board_kernel,$(b))))
+
 kernel: $(KERNEL)
 
 out/kernel/linux-image-cloud-%/vmlinuz:
 	scripts/fetch-kernel.sh $* linux-image-cloud-$* out/kernel
 
+define pi_kernel_rule
+out/kernel/$(1)/vmlinuz:
+	scripts/fetch-kernel.sh $(2) $(1) out/kernel
+endef
+$(foreach k,$(PI_KERNELS),$(eval $(call pi_kernel_rule,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))))))
+
 boot: boot-deps $(KERNEL) $(INITRAMFS)
-	scripts/boot.sh $(ARCH) $(INITRAMFS)
+	scripts/boot.sh $(TARGET) $(INITRAMFS)
 
 shell: boot-deps $(KERNEL) $(INITRAMFS)
-	scripts/qemu.sh $(ARCH) $(INITRAMFS) ipclab.shell=1
+	scripts/qemu.sh $(TARGET) $(INITRAMFS) ipclab.shell=1
 
-# QEMU, xz and cpio, installed only if missing.
+# QEMU, xz, cpio, sfdisk, mkfs.vfat and mtools, installed only if missing.
 boot-deps:
 	scripts/deps.sh
 
-# The boot tests (initramfs/boot_test.go) need QEMU and both kernels; the
-# recipe is the test rule above.
-test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a)))
+# The Pi firmware (bootcode.bin, start*.elf, fixup*.dat) is in Debian's
+# non-free-firmware component.
+FIRMWARE := out/firmware/raspi-firmware/version
+firmware: $(FIRMWARE)
+
+$(FIRMWARE):
+	COMPONENTS=non-free-firmware scripts/fetch-kernel.sh arm64 raspi-firmware out/firmware
+
+# The SD-card image for the 64-bit Pis: firmware, the arm64 kernel and its
+# device trees, the Pi 3's initramfs (arm64, with the kernel's watchdog module).
+SDIMAGE := out/ipclab-pi-sd.img
+sdimage: $(SDIMAGE)
+
+$(SDIMAGE): scripts/mksdimage.sh out/initramfs-pi3.cpio.xz $(call board_kernel,pi3) $(FIRMWARE) | boot-deps
+	scripts/mksdimage.sh $@ out/initramfs-pi3.cpio.xz
+
+# The boot tests (initramfs/) need QEMU, the SD tools, every kernel and the
+# firmware; the recipe is the test rule above.
+test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)

@@ -110,13 +110,14 @@ func containsSubstring(lines []string, s string) bool {
 	return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, s) })
 }
 
-// bootLabs boots img without ipclab.shell=1 and waits for the guest to end.
-// It returns the console and the verdict: nil only if the labs passed and
-// the guest powered off.
-func bootLabs(t testing.TB, arch, img string) (*console, error) {
+// bootLabs boots img on target (an arch or a board) without
+// ipclab.shell=1 and waits for the guest to end; env goes to qemu.sh. It
+// returns the console and the verdict: nil only if the labs passed and the
+// guest powered off.
+func bootLabs(t testing.TB, target, img string, env ...string) (*console, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
 	defer cancel()
-	v := startVM(t, ctx, arch, img)
+	v := startVM(t, ctx, target, img, env)
 	if err := v.waitExit(ctx); err != nil {
 		return &v.console, err
 	}
@@ -127,7 +128,7 @@ func TestBoot(t *testing.T) {
 	for _, arch := range []string{"amd64", "arm64"} {
 		t.Run(arch, func(t *testing.T) {
 			needBootTools(t, arch)
-			img := buildImage(t, arch)
+			img := sharedImage(t, arch)
 
 			t.Run("labs", func(t *testing.T) {
 				if c, err := bootLabs(t, arch, img); err != nil {
@@ -147,7 +148,7 @@ func TestBoot(t *testing.T) {
 func testShell(t *testing.T, arch, img string) {
 	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
 	defer cancel()
-	v := startVM(t, ctx, arch, img, "ipclab.shell=1")
+	v := startVM(t, ctx, arch, img, nil, "ipclab.shell=1")
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("%s\nconsole:\n%s\nQEMU stderr:\n%s", fmt.Sprintf(format, args...), &v.console, &v.stderr)
@@ -213,12 +214,17 @@ func TestBootFailsWhenALabFails(t *testing.T) {
 }
 
 // BenchmarkBoot measures boots from QEMU's start to its end (power-off),
-// each boot also checked; it reports the median besides the mean (ns/op).
+// each boot also checked, for both virt machines and every Pi board; it
+// reports the median besides the mean (ns/op).
 func BenchmarkBoot(b *testing.B) {
-	for _, arch := range []string{"amd64", "arm64"} {
+	targets := []string{"amd64", "arm64"}
+	for _, bd := range readBoards(b) {
+		targets = append(targets, bd.name)
+	}
+	for _, arch := range targets {
 		b.Run(arch, func(b *testing.B) {
 			needBootTools(b, arch)
-			img := buildImage(b, arch)
+			img := sharedImage(b, arch)
 			var times []time.Duration
 			b.ResetTimer()
 			for range b.N {

@@ -3,41 +3,76 @@
 # u-root's init, the gosh shell, the three labs and ipclab, and the lab
 # sheet's samples under /data. init runs `ipclab -poweroff` as uinit.
 #
-# Synopsis: initramfs/mkinitramfs.sh ARCH OUTPUT.cpio.xz
+# Synopsis: initramfs/mkinitramfs.sh ARCH|BOARD OUTPUT.cpio.xz
+#
+#   ARCH    amd64, arm64 or arm (32-bit, GOARM=6 unless GOARM is set)
+#   BOARD   a Raspberry Pi from scripts/boards.txt (pi3, pi2, zero, …): its
+#           architecture, plus the watchdog driver of the board's kernel,
+#           bcm2835_wdt.ko, in /lib/modules/ when the kernel has it as a
+#           module. u-root's init loads /lib/modules/*.ko before uinit, and
+#           without the driver power-off leaves the Pi (and QEMU) running.
+#           The kernel must be fetched first (make kernel BOARD=…).
 #
 # Environment (for tests that need a variant image):
-#   DATA    directory whose *.txt files go to /data (default testdata/)
-#   UINIT   the uinit command line (default "ipclab -poweroff")
+#   DATA     directory whose *.txt files go to /data (default testdata/)
+#   UINIT    the uinit command line (default "ipclab -poweroff")
+#   KERNELS  where fetch-kernel.sh put the kernels (default out/kernel)
 #
 # Same sources, same bytes: u-root writes reproducible archives and xz runs
 # single-threaded with fixed settings.
 set -euo pipefail
 
 if (($# != 2)); then
-	echo "usage: $0 ARCH OUTPUT.cpio.xz" >&2
+	echo "usage: $0 ARCH|BOARD OUTPUT.cpio.xz" >&2
 	exit 2
 fi
 arch=$1 output=$2
 data=${DATA:-}
 uinit=${UINIT:-ipclab -poweroff}
+root=$(cd "$(dirname "$0")/.." && pwd)
+kernels=${KERNELS:-$root/out/kernel}
 
+# A board: its architecture and its kernel's watchdog module.
+files=()
+read -r board _ _ goarch _ kpkg _ < <(awk -v b="$arch" '$1 == b' "$root/scripts/boards.txt") || true
+if [[ -n ${board:-} ]]; then
+	arch=$goarch
+	modules=$kernels/$kpkg/root/lib/modules
+	if [[ ! -d $modules ]]; then
+		echo "$0: $board: kernel $kpkg missing in $kernels (make kernel BOARD=$board)" >&2
+		exit 1
+	fi
+	wdt=$(find "$modules" -name bcm2835_wdt.ko)
+	if [[ -n $wdt ]]; then
+		files+=(-files "$wdt:lib/modules/bcm2835_wdt.ko")
+	elif ! grep -qs /bcm2835_wdt.ko "$modules"/*/modules.builtin; then
+		echo "$0: $board: kernel $kpkg has no watchdog driver (bcm2835_wdt): power-off would hang" >&2
+		exit 1
+	fi
+fi
+
+# The xz BCJ filter for the arch's code, where the kernel can decode it
+# (CONFIG_XZ_DEC_*: Debian 12's armmp and rpi kernels decode ARM).
 case $arch in
 amd64) bcj=--x86 ;; # the amd64 kernel decodes the x86 BCJ filter
 arm64) bcj= ;;      # Debian 12's kernels lack an ARM64 BCJ decoder
+arm)
+	bcj=--arm
+	# ARMv6 runs on every Raspberry Pi; GOARM=7 dies on the Pi Zero and 1.
+	export GOARM=${GOARM:-6}
+	;;
 *)
-	echo "$0: unsupported ARCH $arch (amd64, arm64)" >&2
+	echo "$0: unsupported ARCH $arch (amd64, arm64, arm, or a board in scripts/boards.txt)" >&2
 	exit 2
 	;;
 esac
 
-root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$(dirname "$output")"
 output=$(cd "$(dirname "$output")" && pwd)/$(basename "$output")
 data=$(cd "${data:-$root/testdata}" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-files=()
 for f in "$data"/*.txt; do
 	files+=(-files "$f:data/${f##*/}")
 done

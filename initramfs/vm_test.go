@@ -19,10 +19,19 @@ import (
 // few seconds under emulation; the margin is for a loaded machine.
 const bootTimeout = 90 * time.Second
 
-// qemuBinary names the QEMU that scripts/qemu.sh runs for each GOARCH.
-var qemuBinary = map[string]string{
-	"amd64": "qemu-system-x86_64",
-	"arm64": "qemu-system-aarch64",
+// qemuBinary names the QEMU that scripts/qemu.sh runs for target: an arch
+// (QEMU's virt machine) or a Pi board (scripts/boards.txt).
+func qemuBinary(t testing.TB, target string) string {
+	if b, ok := findBoard(t, target); ok {
+		if b.goarch == "arm64" {
+			return "qemu-system-aarch64"
+		}
+		return "qemu-system-arm"
+	}
+	return map[string]string{
+		"amd64": "qemu-system-x86_64",
+		"arm64": "qemu-system-aarch64",
+	}[target]
 }
 
 // repoRoot is the module's root: go test runs in initramfs/.
@@ -35,26 +44,43 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
-// kernelPath is where scripts/fetch-kernel.sh (make kernel) puts arch's kernel.
-func kernelPath(root, arch string) string {
-	return filepath.Join(root, "out", "kernel", "linux-image-cloud-"+arch, "vmlinuz")
+// kernelPath is where scripts/fetch-kernel.sh (make kernel) puts the
+// kernel of target: Debian's cloud kernel for an arch, the board's kernel
+// package for a board.
+func kernelPath(t testing.TB, target string) string {
+	pkg := "linux-image-cloud-" + target
+	if b, ok := findBoard(t, target); ok {
+		pkg = b.kernel
+	}
+	return filepath.Join(repoRoot(t), "out", "kernel", pkg, "vmlinuz")
 }
 
 // needBootTools skips under -short and fails, naming what is missing, when
-// QEMU, xz or the kernel are absent: `make test` installs and fetches them,
-// so in CI a missing tool is a failure, never a skip.
-func needBootTools(t testing.TB, arch string) {
+// QEMU, xz or the kernel of target (an arch or a board) are absent: `make
+// test` installs and fetches them, so in CI a missing tool is a failure,
+// never a skip.
+func needBootTools(t testing.TB, target string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("boots QEMU; skipped with -short")
 	}
-	for _, tool := range []string{qemuBinary[arch], "xz"} {
+	needTools(t, qemuBinary(t, target), "xz")
+	if k := kernelPath(t, target); !fileExists(k) {
+		flag := "ARCH"
+		if _, ok := findBoard(t, target); ok {
+			flag = "BOARD"
+		}
+		t.Fatalf("kernel %s missing: run `make test`, or `make kernel %s=%s`", k, flag, target)
+	}
+}
+
+// needTools fails, naming the first tool that is not on PATH.
+func needTools(t testing.TB, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s not found: run `make test`, or scripts/deps.sh to install it", tool)
 		}
-	}
-	if k := kernelPath(repoRoot(t), arch); !fileExists(k) {
-		t.Fatalf("kernel %s missing: run `make test`, or `make kernel ARCH=%s`", k, arch)
 	}
 }
 
@@ -63,17 +89,22 @@ func fileExists(name string) bool {
 	return err == nil
 }
 
-// buildImage runs mkinitramfs.sh for arch into a temporary directory; env
-// (DATA=…, UINIT=…) makes a variant.
-func buildImage(t testing.TB, arch string, env ...string) string {
+// buildImage runs mkinitramfs.sh for target (an arch or a board) into a
+// temporary directory; env (DATA=…, UINIT=…) makes a variant.
+func buildImage(t testing.TB, target string, env ...string) string {
+	t.Helper()
+	return makeImage(t, target, filepath.Join(t.TempDir(), "initramfs-"+target+".cpio.xz"), env...)
+}
+
+// makeImage runs mkinitramfs.sh for target into img.
+func makeImage(t testing.TB, target, img string, env ...string) string {
 	t.Helper()
 	root := repoRoot(t)
-	img := filepath.Join(t.TempDir(), "initramfs-"+arch+".cpio.xz")
-	cmd := exec.Command(filepath.Join(root, "initramfs", "mkinitramfs.sh"), arch, img)
+	cmd := exec.Command(filepath.Join(root, "initramfs", "mkinitramfs.sh"), target, img)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("mkinitramfs.sh %s: %v\n%s", arch, err, out)
+		t.Fatalf("mkinitramfs.sh %s: %v\n%s", target, err, out)
 	}
 	return img
 }
@@ -88,16 +119,18 @@ type vm struct {
 	waitErr error
 }
 
-// startVM boots img; kernelArgs go to the kernel command line. QEMU is
-// killed when ctx ends or the test finishes.
-func startVM(t testing.TB, ctx context.Context, arch, img string, kernelArgs ...string) *vm {
+// startVM boots img on target (an arch or a board); env (KERNEL=, DTB=,
+// CMDLINE=) goes to scripts/qemu.sh, kernelArgs to the kernel command
+// line. QEMU is killed when ctx ends or the test finishes.
+func startVM(t testing.TB, ctx context.Context, target, img string, env []string, kernelArgs ...string) *vm {
 	t.Helper()
 	root := repoRoot(t)
-	args := append([]string{arch, img}, kernelArgs...)
+	args := append([]string{target, img}, kernelArgs...)
 	v := &vm{exited: make(chan struct{})}
 	v.console.changed = make(chan struct{})
 	v.cmd = exec.CommandContext(ctx, filepath.Join(root, "scripts", "qemu.sh"), args...)
 	v.cmd.Dir = root
+	v.cmd.Env = append(os.Environ(), env...)
 	v.cmd.Stdout = &v.console
 	v.cmd.Stderr = &v.stderr
 	v.cmd.WaitDelay = 5 * time.Second

@@ -3,14 +3,14 @@
 # only if the console shows ipclab's summary `ipclab: 3/3 labs passed`.
 # QEMU's own exit status says nothing about the guest, so it is not used.
 #
-# Synopsis: scripts/boot.sh ARCH INITRAMFS [KERNEL-ARG...]
+# Synopsis: scripts/boot.sh ARCH|BOARD INITRAMFS [KERNEL-ARG...]
 #
 # Environment: BOOT_TIMEOUT seconds before QEMU is killed (default 60);
-# KERNEL as for qemu.sh.
+# KERNEL, DTB and CMDLINE as for qemu.sh.
 set -euo pipefail
 
 if (($# < 2)); then
-	echo "usage: $0 ARCH INITRAMFS [KERNEL-ARG...]" >&2
+	echo "usage: $0 ARCH|BOARD INITRAMFS [KERNEL-ARG...]" >&2
 	exit 2
 fi
 here=$(dirname "$0")

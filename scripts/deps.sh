@@ -1,6 +1,7 @@
 #!/bin/bash
-# deps.sh installs what booting the lab needs and is missing: QEMU for x86_64
-# and aarch64, xz, cpio and lz4. It does nothing when all of them are present.
+# deps.sh installs what booting the lab and building its SD-card image need
+# and is missing: QEMU for x86_64, aarch64 and 32-bit arm, xz, cpio, lz4,
+# sfdisk, mkfs.vfat and mtools. It does nothing when all of them are present.
 #
 # Synopsis: scripts/deps.sh
 set -euo pipefail
@@ -8,9 +9,14 @@ set -euo pipefail
 declare -A pkg_of=(
 	[qemu-system-x86_64]=qemu-system-x86
 	[qemu-system-aarch64]=qemu-system-arm
+	[qemu-system-arm]=qemu-system-arm # the 32-bit Raspberry Pi boards
 	[xz]=xz-utils
 	[cpio]=cpio
 	[unlz4]=lz4 # fetch-kernel.sh: the ELF kernel inside Debian's amd64 bzImage
+	# mksdimage.sh: an MBR + FAT32 image without root or mounts
+	[sfdisk]=fdisk
+	[mkfs.vfat]=dosfstools
+	[mcopy]=mtools
 )
 
 missing=()

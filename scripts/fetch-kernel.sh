@@ -7,7 +7,8 @@
 #   ARCH         Debian architecture: amd64, arm64, armhf, armel
 #   METAPACKAGE  e.g. linux-image-cloud-amd64, linux-image-cloud-arm64,
 #                linux-image-arm64, linux-image-armmp (armhf),
-#                linux-image-rpi (armel)
+#                linux-image-rpi (armel); or a plain package, unpacked as
+#                it is: raspi-firmware (with COMPONENTS=non-free-firmware)
 #   OUTDIR       default out/kernel
 #
 # The versioned package (linux-image-6.1.0-NN-cloud-amd64) is resolved from
@@ -24,7 +25,8 @@
 # from the Debian entries of the machine's own apt sources, each marked
 # [arch=ARCH]: adding a dpkg architecture instead would change what the
 # machine's own `apt-get update` fetches. COMPONENTS (default "main") picks
-# the archive components, e.g. COMPONENTS="main non-free-firmware".
+# the archive components, e.g. COMPONENTS="main non-free-firmware". Runs for
+# the same ARCH wait for each other (they share the private state).
 set -euo pipefail
 
 # unpack_vmlinux BZIMAGE OUT writes the ELF kernel inside an x86 bzImage to
@@ -64,6 +66,8 @@ out=$(cd "$out" && pwd)
 state=$out/apt-$arch
 dest=$out/$meta
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/debs"
+exec 9>"$state.lock"
+flock 9
 : >"$state/status"
 
 # debian_sources prints "URI SUITE SIGNED-BY" for each Debian suite the machine
@@ -142,12 +146,15 @@ fi
 pkg=$(apt-cache "${apt_opts[@]}" depends "$meta" |
 	awk '$1 ~ /^\|?Depends:$/ && $2 ~ /^linux-image-/ { print $2; exit }')
 if [[ -z $pkg ]]; then
-	echo "$0: $meta ($arch) depends on no linux-image package" >&2
+	pkg=$meta # not a kernel metapackage: the package itself
+fi
+ver=$(apt-cache "${apt_opts[@]}" policy "$pkg" | awk '$1 == "Candidate:" && $2 != "(none)" { print $2 }')
+if [[ -z $ver ]]; then
+	echo "$0: no package $pkg for $arch in components: $components" >&2
 	exit 1
 fi
-ver=$(apt-cache "${apt_opts[@]}" policy "$pkg" | awk '$1 == "Candidate:" { print $2 }')
 
-if [[ -f $dest/version && $(<"$dest/version") == "$pkg $ver" && -f $dest/vmlinuz ]]; then
+if [[ -f $dest/version && $(<"$dest/version") == "$pkg $ver" ]]; then
 	echo "$0: $pkg $ver already in $dest" >&2
 	exit 0
 fi
@@ -157,10 +164,12 @@ deb=$(ls "$state/debs"/*.deb)
 rm -rf "$dest"
 mkdir -p "$dest/root"
 dpkg-deb -x "$deb" "$dest/root"
-kernel=$(ls "$dest"/root/boot/vmlinuz-*)
-ln -s "root/boot/${kernel##*/}" "$dest/vmlinuz"
-if [[ $arch == amd64 ]]; then
-	unpack_vmlinux "$kernel" "$dest/vmlinux"
+if [[ $pkg == linux-image-* ]]; then
+	kernel=$(ls "$dest"/root/boot/vmlinuz-*)
+	ln -s "root/boot/${kernel##*/}" "$dest/vmlinuz"
+	if [[ $arch == amd64 ]]; then
+		unpack_vmlinux "$kernel" "$dest/vmlinux"
+	fi
 fi
 echo "$pkg $ver" >"$dest/version"
 rm -f "$deb"

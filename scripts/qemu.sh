@@ -4,24 +4,44 @@
 # or kill reaches QEMU itself. It neither waits for nor judges the boot: see
 # boot.sh, and judge by the console, never by QEMU's exit status.
 #
-# Synopsis: scripts/qemu.sh ARCH INITRAMFS [KERNEL-ARG...]
+# Synopsis: scripts/qemu.sh ARCH|BOARD INITRAMFS [KERNEL-ARG...]
 #
-#   ARCH        amd64 or arm64
-#   INITRAMFS   e.g. out/initramfs-amd64.cpio.xz
+#   ARCH        amd64 or arm64 (QEMU's virt machine), with Debian's cloud kernel
+#   BOARD       a Raspberry Pi from scripts/boards.txt (pi3, pi3a, zero2w,
+#               pi2, pi1, zero): its QEMU machine, Debian kernel and the
+#               kernel's own device tree for the board
+#   INITRAMFS   e.g. out/initramfs-amd64.cpio.xz, out/initramfs-pi3.cpio.xz
 #   KERNEL-ARG  appended to the kernel command line, e.g. ipclab.shell=1
 #
 # Environment: KERNEL (default out/kernel/linux-image-cloud-ARCH/vmlinux if
-# there is one, else …/vmlinuz).
+# there is one, else …/vmlinuz; for a board out/kernel/PACKAGE/vmlinuz);
+# DTB, a board's device tree (default the one in the kernel's package);
+# CMDLINE, for a board, the kernel command line instead of qemu.sh's
+# console and defaults, e.g. an SD image's cmdline.txt (the board's own
+# arguments and KERNEL-ARG are still added). If it names console=ttyS1, the
+# mini UART on a real Pi's GPIO pins, QEMU's second serial port (which
+# raspi machines connect to the mini UART) is the one on stdin/stdout.
 set -euo pipefail
 
 if (($# < 2)); then
-	echo "usage: $0 ARCH INITRAMFS [KERNEL-ARG...]" >&2
+	echo "usage: $0 ARCH|BOARD INITRAMFS [KERNEL-ARG...]" >&2
 	exit 2
 fi
 arch=$1 initramfs=$2
 shift 2
+here=$(dirname "$0")
 kernel=${KERNEL:-}
-if [[ -z $kernel ]]; then
+read -r board machine memory _ _ kpkg dtb_name args < <(awk -v b="$arch" '$1 == b' "$here/boards.txt") || true
+if [[ -n ${board:-} ]]; then
+	kernel=${kernel:-out/kernel/$kpkg/vmlinuz}
+	dtb=${DTB:-}
+	if [[ -z $dtb ]]; then
+		# arm64 packages keep them in broadcom/, armhf and armel at the top.
+		dtb=$(find "out/kernel/$kpkg/root/usr/lib/" -name "$dtb_name" -print -quit 2>/dev/null || true)
+		dtb=${dtb:-out/kernel/$kpkg/root/usr/lib/linux-image-*/$dtb_name}
+	fi
+	[[ $args == - ]] && args=
+elif [[ -z $kernel ]]; then
 	kernel=out/kernel/linux-image-cloud-$arch/vmlinuz
 	# The ELF kernel that fetch-kernel.sh unpacks for amd64 boots 0.4 s faster.
 	if [[ -r ${kernel%/*}/vmlinux ]]; then
@@ -40,24 +60,49 @@ fi
 # cryptomgr.notests: the kernel's crypto self-tests cost 0.3 s under
 # emulation, for algorithms the lab never uses.
 append="quiet panic=-1 cryptomgr.notests $*"
+files=("$kernel" "$initramfs")
+# Always tcg: a /dev/kvm may exist here but hangs.
 case $arch in
 amd64)
-	qemu=(qemu-system-x86_64)
+	qemu=(qemu-system-x86_64 -accel tcg -m 256 -smp 1)
 	append="\"console=ttyS0\" $append"
 	;;
 arm64)
 	# cortex-a57: -cpu max is several times slower under emulation.
-	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57)
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -accel tcg -m 256 -smp 1)
 	append="\"console=ttyAMA0\" $append"
 	;;
+"${board:-}")
+	# The machine's own CPUs and memory (raspi0 and raspi1ap accept only
+	# 512M). thread=single: multi-threaded TCG makes raspi3b take 25-30 s
+	# instead of 3 (and raspi2b then needs maxcpus=1). The power-domain
+	# driver touches a register block QEMU does not emulate and crashes
+	# raspi0, raspi1ap and raspi3ap: leave it out. console=ttyAMA0 is
+	# the PL011, which QEMU puts on its first serial port.
+	case $machine in
+	raspi3*) qemu=(qemu-system-aarch64) ;;
+	*) qemu=(qemu-system-arm) ;;
+	esac
+	qemu+=(-M "$machine" -accel tcg,thread=single -m "$memory" -dtb "$dtb")
+	files+=("$dtb")
+	if [[ -n ${CMDLINE:-} ]]; then
+		append="$CMDLINE $*"
+		if [[ $CMDLINE == *console=ttyS1* ]]; then
+			qemu+=(-serial null -serial stdio -monitor none)
+		fi
+	else
+		append="\"console=ttyAMA0\" $append"
+	fi
+	append+=" initcall_blacklist=bcm2835_power_driver_init $args"
+	;;
 *)
-	echo "$0: unsupported ARCH $arch (amd64, arm64)" >&2
+	echo "$0: unsupported ARCH $arch (amd64, arm64, or a board in $here/boards.txt)" >&2
 	exit 2
 	;;
 esac
-for f in "$kernel" "$initramfs"; do
+for f in "${files[@]}"; do
 	if [[ ! -r $f ]]; then
-		echo "$0: $f missing (make kernel / make initramfs ARCH=$arch)" >&2
+		echo "$0: $f missing (make kernel / make initramfs with ARCH= or BOARD=$arch)" >&2
 		exit 1
 	fi
 done
@@ -66,6 +111,5 @@ command -v "${qemu[0]}" >/dev/null || {
 	exit 1
 }
 
-# Always tcg: a /dev/kvm may exist here but hangs.
-exec "${qemu[@]}" -accel tcg -m 256 -smp 1 -nographic -nic none -no-reboot \
+exec "${qemu[@]}" -nographic -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initramfs" -append "$append"

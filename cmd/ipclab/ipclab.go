@@ -27,10 +27,11 @@
 //
 //	-data DIR   read the samples from DIR instead of the embedded copies
 //	-poweroff   power the machine off at the end (as an initramfs's
-//	            uinit), first loading /lib/modules/ipclab/watchdog.ko if
-//	            it is there (a Pi's watchdog driver); if the kernel
-//	            command line has ipclab.shell=1, do nothing and return at
-//	            once, so that init starts a shell
+//	            uinit); if the kernel command line has ipclab.shell=1, do
+//	            nothing and return at once, so that init starts a shell.
+//	            On a Raspberry Pi power-off needs the watchdog driver
+//	            (bcm2835_wdt): u-root's init loads it from /lib/modules/
+//	            before uinit runs (initramfs/mkinitramfs.sh puts it there)
 //
 // Example:
 //
@@ -126,7 +127,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		io.WriteString(stdout, "ipclab: "+passed+" labs passed; failed: "+join(failed, ", ")+"\n")
 	}
 	if *poweroff {
-		return powerOff(stdout)
+		return powerOff()
 	}
 	if len(failed) > 0 {
 		return &cli.Quiet{Err: errors.New("labs failed")}
@@ -134,20 +135,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// watchdog is where an initramfs puts the kernel module power-off needs:
-// on the Raspberry Pi boards the watchdog driver (bcm2835_wdt), without
-// which power-off leaves the machine running.
-const watchdog = "/lib/modules/ipclab/watchdog.ko"
-
-// powerOff loads the watchdog module, if there is one, and powers the
-// machine off.
-func powerOff(stdout io.Writer) error {
-	if fd, err := unix.Open(watchdog, unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
-		if err := unix.FinitModule(fd, "", 0); err != nil && err != unix.EEXIST {
-			io.WriteString(stdout, "ipclab: loading "+watchdog+": "+err.Error()+"\n")
-		}
-		unix.Close(fd)
-	}
+// powerOff powers the machine off.
+func powerOff() error {
 	unix.Sync()
 	return os.NewSyscallError("reboot", unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF))
 }
