@@ -58,8 +58,30 @@ func FuzzParseInt(f *testing.F) {
 		if ok != (err == nil) || (ok && v != w) {
 			t.Fatalf("ParseInt(%q) = %d, %v; strconv says %d, %v", s, v, ok, w, err)
 		}
+		// strconv may call "20000000000000000000A" out of range, having met
+		// the overflow before the letter; ParseInt calls it no integer. So
+		// big must agree with strconv for well-formed numbers only.
+		if !wellFormed(s) {
+			if ok || big {
+				t.Fatalf("ParseInt(%q) = %d, ok %v, big %v; want neither", s, v, ok, big)
+			}
+			return
+		}
 		if ne, isNum := err.(*strconv.NumError); big != (isNum && ne.Err == strconv.ErrRange) {
 			t.Fatalf("ParseInt(%q) big = %v; strconv says %v", s, big, err)
 		}
 	})
+}
+
+// wellFormed reports whether s is an optional sign and decimal digits.
+func wellFormed(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
