@@ -22,6 +22,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"ipclab/internal/labtest"
+	"ipclab/internal/text"
 )
 
 var (
@@ -134,7 +135,7 @@ func checkEnd(t *testing.T, what string, code int, got string, want []string) {
 	if code != 0 {
 		t.Errorf("%s: exit status %d, output %.300q", what, code, got)
 	}
-	if d := labtest.Diff(labtest.Lines(got), want); d != "" {
+	if d := text.Diff(text.Lines(got), want); d != "" {
 		t.Errorf("%s: %s", what, d)
 	}
 }

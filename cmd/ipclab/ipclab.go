@@ -55,6 +55,7 @@ import (
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/proc"
+	"ipclab/internal/text"
 )
 
 const usage = `Usage: ipclab [options]
@@ -184,21 +185,7 @@ func (l lab) run(dir, self string, stdout io.Writer) string {
 	if !ws.Exited() || ws.ExitStatus() != 0 {
 		return l.name + " " + proc.Describe(ws)
 	}
-	return l.check(d.Values, lines(string(out)))
-}
-
-// lines splits output into its lines, keeping empty ones.
-func lines(s string) []string {
-	var l []string
-	for s != "" {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			return append(l, s)
-		}
-		l = append(l, s[:i])
-		s = s[i+1:]
-	}
-	return l
+	return l.check(d.Values, text.Lines(string(out)))
 }
 
 // join is strings.Join, which the tiny binary does without.
@@ -235,10 +222,10 @@ func checkPipe(values []int64, got []string) string {
 			return "unexpected line " + strconv.Quote(l)
 		}
 	}
-	if d := diff(gotSent, sent); d != "" {
+	if d := text.Diff(gotSent, sent); d != "" {
 		return "p1: " + d
 	}
-	if d := diff(gotRecv, received); d != "" {
+	if d := text.Diff(gotRecv, received); d != "" {
 		return "p2: " + d
 	}
 	return ""
@@ -250,7 +237,7 @@ func checkQueue(values []int64, got []string) string {
 	for _, v := range values {
 		want = append(want, strconv.FormatInt(v*10, 10))
 	}
-	return diff(got, want)
+	return text.Diff(got, want)
 }
 
 // checkShm: the results and their sum, as p1 and then the main program
@@ -263,24 +250,8 @@ func checkShm(values []int64, got []string) string {
 		sum += v * 10
 	}
 	list, s := "["+join(res, ", ")+"]", strconv.FormatInt(sum, 10)
-	return diff(got, []string{
+	return text.Diff(got, []string{
 		"Result(in process p1): " + list, "Sum(in process p1): " + s,
 		"Result(in main program): " + list, "Sum(in main program): " + s,
 	})
-}
-
-// diff describes the first difference between got and want, or "".
-func diff(got, want []string) string {
-	for i := 0; i < len(got) && i < len(want); i++ {
-		if got[i] != want[i] {
-			return "line " + strconv.Itoa(i+1) + " is " + strconv.Quote(got[i]) + ", want " + strconv.Quote(want[i])
-		}
-	}
-	switch {
-	case len(got) > len(want):
-		return "unexpected line " + strconv.Quote(got[len(want)])
-	case len(got) < len(want):
-		return "missing line " + strconv.Quote(want[len(got)])
-	}
-	return ""
 }

@@ -5,11 +5,11 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"ipclab/internal/labtest"
+	"ipclab/internal/text"
 )
 
 // suite builds ipclab and the three labs into one directory, as they are
@@ -76,7 +76,7 @@ func TestFailingSample(t *testing.T) {
 }
 
 func lastLine(s string) string {
-	l := lines(s)
+	l := text.Lines(s)
 	if len(l) == 0 {
 		return ""
 	}
@@ -104,24 +104,8 @@ func TestChecks(t *testing.T) {
 		{"shm wrong sum", checkShm, []int64{22}, "Result(in process p1): [220]\nSum(in process p1): 0\nResult(in main program): [220]\nSum(in main program): 220",
 			`line 2 is "Sum(in process p1): 0", want "Sum(in process p1): 220"`},
 	} {
-		if got := c.check(c.vals, lines(c.out)); got != c.want {
+		if got := c.check(c.vals, text.Lines(c.out)); got != c.want {
 			t.Errorf("%s: check(%v, %q) = %q, want %q", c.name, c.vals, c.out, got, c.want)
-		}
-	}
-}
-
-func TestLines(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want []string
-	}{
-		{"", nil},
-		{"a\n", []string{"a"}},
-		{"a\n\nb", []string{"a", "", "b"}},
-		{"\n", []string{""}},
-	} {
-		if got := lines(c.in); !slices.Equal(got, c.want) {
-			t.Errorf("lines(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

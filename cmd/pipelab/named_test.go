@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ipclab/internal/labtest"
+	"ipclab/internal/text"
 )
 
 var (
@@ -30,10 +31,10 @@ func TestShellPipe(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("send | recv: %v, stderr %q", err, errb.String())
 	}
-	if d := labtest.Diff(labtest.Lines(out.String()), sampleRecv); d != "" {
+	if d := text.Diff(text.Lines(out.String()), sampleRecv); d != "" {
 		t.Errorf("recv's output: %s", d)
 	}
-	if d := labtest.Diff(labtest.Lines(errb.String()), sampleSent); d != "" {
+	if d := text.Diff(text.Lines(errb.String()), sampleSent); d != "" {
 		t.Errorf("send's messages on stderr: %s", d)
 	}
 }
@@ -64,10 +65,10 @@ func TestFIFO(t *testing.T) {
 				t.Fatalf("pipelab %q: %v, output %q", args[first], err, bgOut.String())
 			}
 			outs := map[string]string{first: bgOut.String(), second: r.Stdout}
-			if d := labtest.Diff(labtest.Lines(outs["recv"]), sampleRecv); d != "" {
+			if d := text.Diff(text.Lines(outs["recv"]), sampleRecv); d != "" {
 				t.Errorf("recv: %s", d)
 			}
-			if d := labtest.Diff(labtest.Lines(outs["send"]), sampleSent); d != "" {
+			if d := text.Diff(text.Lines(outs["send"]), sampleSent); d != "" {
 				t.Errorf("send: %s", d)
 			}
 			if _, err := os.Lstat(fifo); !os.IsNotExist(err) {

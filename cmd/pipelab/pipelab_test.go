@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"ipclab/internal/labtest"
+	"ipclab/internal/text"
 )
 
 // check compares a run's output with what p1 and p2 must print. The two
@@ -14,21 +15,21 @@ import (
 // order, and nothing else may be there.
 func check(t *testing.T, what string, r labtest.Result, sent, received []string) {
 	t.Helper()
-	lines := labtest.Lines(r.Stdout)
+	lines := text.Lines(r.Stdout)
 	gotSent := labtest.WithPrefix(lines, "Messages Sent: ")
 	gotRecv := labtest.WithPrefix(lines, "Messages Received: ")
 	if r.Code != 0 || r.Stderr != "" {
 		t.Errorf("%s: status %d, stderr %q", what, r.Code, r.Stderr)
 	}
-	if d := labtest.Diff(gotSent, sent); d != "" {
+	if d := text.Diff(gotSent, sent); d != "" {
 		t.Errorf("%s: p1's lines: %s", what, d)
 	}
-	if d := labtest.Diff(gotRecv, received); d != "" {
+	if d := text.Diff(gotRecv, received); d != "" {
 		t.Errorf("%s: p2's lines: %s", what, d)
 	}
 	if len(gotSent)+len(gotRecv) != len(lines) {
 		t.Errorf("%s: %d lines are neither p1's nor p2's, e.g. %q", what, len(lines)-len(gotSent)-len(gotRecv),
-			labtest.Diff(lines, append(gotSent, gotRecv...)))
+			text.Diff(lines, append(gotSent, gotRecv...)))
 	}
 }
 

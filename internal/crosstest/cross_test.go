@@ -6,11 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 
 	"ipclab/internal/labtest"
+	"ipclab/internal/text"
 )
 
 // A target is one cross build and how qemu-user runs it.
@@ -68,18 +70,11 @@ func commands(data string) []struct{ cmd, want string } {
 	}
 }
 
+// sorted sorts output's lines: pipelab's two children print at once.
 func sorted(s string) string {
-	l := labtest.Lines(s)
-	slicesSort(l)
+	l := text.Lines(s)
+	slices.Sort(l)
 	return labtest.Join(l...)
-}
-
-func slicesSort(l []string) {
-	for i := 1; i < len(l); i++ {
-		for j := i; j > 0 && l[j] < l[j-1]; j-- {
-			l[j], l[j-1] = l[j-1], l[j]
-		}
-	}
 }
 
 func TestQemuUser(t *testing.T) {
@@ -131,8 +126,9 @@ func TestQemuUser(t *testing.T) {
 					t.Errorf("%s: %s, output:\n%s", c.cmd, status, got)
 				case c.want == "" && !strings.HasSuffix(got, "\nipclab: 3/3 labs passed\n"):
 					t.Errorf("%s: no summary line; output:\n%s", c.cmd, got)
-				case c.want != "" && c.cmd[len(c.cmd)-6:] == "| sort" && sorted(got) != c.want,
-					c.want != "" && c.cmd[len(c.cmd)-6:] != "| sort" && got != c.want:
+				case c.want == "":
+				case strings.HasSuffix(c.cmd, "| sort") && sorted(got) != c.want,
+					!strings.HasSuffix(c.cmd, "| sort") && got != c.want:
 					t.Errorf("%s: output\n%s\nwant\n%s", c.cmd, got, c.want)
 				}
 			}

@@ -67,15 +67,6 @@ func Numbers(n int) (string, []int64) {
 	return b.String(), vals
 }
 
-// Lines splits output into lines, dropping the final newline.
-func Lines(s string) []string {
-	s = strings.TrimSuffix(s, "\n")
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
-}
-
 // WithPrefix keeps the lines that start with prefix, in order.
 func WithPrefix(lines []string, prefix string) []string {
 	var out []string
@@ -85,21 +76,4 @@ func WithPrefix(lines []string, prefix string) []string {
 		}
 	}
 	return out
-}
-
-// Diff describes the first difference between got and want lines, or
-// returns "" when they are equal.
-func Diff(got, want []string) string {
-	for i := 0; i < len(got) && i < len(want); i++ {
-		if got[i] != want[i] {
-			return "line " + strconv.Itoa(i+1) + " is " + strconv.Quote(got[i]) + ", want " + strconv.Quote(want[i])
-		}
-	}
-	switch {
-	case len(got) > len(want):
-		return strconv.Itoa(len(got)-len(want)) + " extra lines from " + strconv.Quote(got[len(want)])
-	case len(got) < len(want):
-		return strconv.Itoa(len(want)-len(got)) + " lines missing from " + strconv.Quote(want[len(got)])
-	}
-	return ""
 }

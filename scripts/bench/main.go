@@ -57,8 +57,6 @@ type row struct {
 	lab, c     []run
 }
 
-func (r *row) name() string { return fmt.Sprintf("%s %s %d", r.mech, r.mode, r.size) }
-
 func rows() []*row {
 	var rs []*row
 	for _, mech := range []string{"pipe", "mq", "sysv", "shm"} {
