@@ -95,13 +95,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		switch args[1] {
 		case "bench":
 			return benchCmd(args, stdout, stderr)
+		case "send", "recv", "stat", "rm":
+			return named(args[1], args[2:], stdin, stdout, stderr)
 		}
 	}
 	r := queueLab.Flags(stdout)
 	sysv := r.Flags.Bool("sysv")
+	prio := r.Flags.Bool("prio")
+	notify := r.Flags.Bool("notify")
 	rest, err := r.Flags.Parse(args[1:])
 	if err != nil {
 		return err
+	}
+	if *notify && (*sysv || *prio) {
+		return cli.Usage("-notify is for a POSIX queue (mq_notify), without -sysv or -prio")
 	}
 	d, err := r.Data(rest, stdin, stdout)
 	if err != nil {
@@ -109,6 +116,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	if _, err := d.Times10(); err != nil {
 		return err
+	}
+	if *prio && len(d.Values) >= maxMsg {
+		return cli.Usage("-prio shows the queue's order with at most " + strconv.Itoa(maxMsg-1) +
+			" items, which it holds at once (with the end message); the data have " + strconv.Itoa(len(d.Values)))
 	}
 	g, err := r.Group(args[0], stdout, stderr)
 	if err != nil {
@@ -151,8 +162,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		files = []int{mqd}
 		qargs = []string{"posix"}
 	}
+	switch {
+	case *prio:
+		qargs = append(qargs, "prio")
+	case *notify:
+		qargs = append(qargs, "notify")
+	}
 	if _, err := g.Start("p1", append([]int{data}, files...), r.ChildArgs(qargs...)...); err != nil {
 		return err
+	}
+	if *prio {
+		// As in the sheet, p1 ends before p2 starts: the queue then holds
+		// every message at once, and p2 sees the order it delivers them in.
+		if err := g.Wait(); err != nil {
+			return err
+		}
 	}
 	if _, err := g.Start("p2", append([]int{-1}, files...), r.ChildArgs(qargs...)...); err != nil {
 		return err
@@ -186,59 +210,108 @@ func msgAdvice(err error) error {
 	return err
 }
 
-// queue is either kind of message queue, as the children see it.
+// queue is either kind of message queue, as the processes see it.
 type queue interface {
-	send(msg []byte) error
-	receive(buf []byte) (int, error)
+	// send queues msg with priority prio (0 is the lowest).
+	send(msg []byte, prio uint) error
+	// receive takes the next message into buf, waiting until deadline
+	// (forever if nil); it returns its length and priority.
+	receive(buf []byte, deadline *ipc.Timespec) (int, uint, error)
 }
 
 type posixQueue int
 
-func (q posixQueue) send(msg []byte) error { return ipc.MqTimedSend(int(q), msg, 0, nil) }
-func (q posixQueue) receive(buf []byte) (int, error) {
-	n, _, err := ipc.MqTimedReceive(int(q), buf, nil)
-	return n, err
+func (q posixQueue) send(msg []byte, prio uint) error {
+	return ipc.MqTimedSend(int(q), msg, prio, nil)
 }
 
+func (q posixQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
+	return ipc.MqTimedReceive(int(q), buf, deadline)
+}
+
+// sysvQueue is a System V queue. Message types stand in for priorities:
+// type maxPrio+1-prio, taken lowest type first (msgtyp -(maxPrio+1)), is
+// highest priority first, as a POSIX queue delivers. typ, if set, selects
+// by type instead (msgrcv's msgtyp).
 type sysvQueue struct {
-	id  int
-	buf ipc.MsgBuf
+	id, flags int
+	typ       int
+	buf       ipc.MsgBuf
 }
 
-func (q *sysvQueue) send(msg []byte) error {
-	q.buf.SetType(1)
+// maxPrio is the highest priority the labs use.
+const maxPrio = 3
+
+func newSysV(id int) *sysvQueue {
+	return &sysvQueue{id: id, typ: -(maxPrio + 1), buf: ipc.NewMsgBuf(record.Size)}
+}
+
+func (q *sysvQueue) send(msg []byte, prio uint) error {
+	if prio > maxPrio {
+		prio = maxPrio
+	}
+	q.buf.SetType(maxPrio + 1 - int(prio))
 	copy(q.buf.Text(), msg)
-	return ipc.Msgsnd(q.id, q.buf, len(msg), 0)
+	return ipc.Msgsnd(q.id, q.buf, len(msg), q.flags)
 }
 
-func (q *sysvQueue) receive(buf []byte) (int, error) {
-	n, err := ipc.Msgrcv(q.id, q.buf, 0, 0)
-	copy(buf, q.buf.Text()[:n])
-	return n, err
+func (q *sysvQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
+	for {
+		flags := q.flags
+		if deadline != nil {
+			flags |= unix.IPC_NOWAIT
+		}
+		n, err := ipc.Msgrcv(q.id, q.buf, q.typ, flags)
+		if err == nil {
+			copy(buf, q.buf.Text()[:n])
+			prio := 0
+			if t := q.buf.Type(); t <= maxPrio+1 {
+				prio = maxPrio + 1 - t
+			}
+			return n, uint(prio), nil
+		}
+		// msgrcv has no timeout: with one, look every 10 ms until then.
+		if deadline == nil || q.flags&unix.IPC_NOWAIT != 0 || !errors.Is(err, unix.ENOMSG) {
+			return 0, 0, err
+		}
+		if passed(deadline) {
+			return 0, 0, os.NewSyscallError("msgrcv", unix.ETIMEDOUT)
+		}
+		unix.Nanosleep(&unix.Timespec{Nsec: 10e6}, nil)
+	}
+}
+
+// passed reports whether the CLOCK_REALTIME deadline is over.
+func passed(deadline *ipc.Timespec) bool {
+	now := ipc.Deadline(0)
+	return now.Sec > deadline.Sec || now.Sec == deadline.Sec && now.Nsec >= deadline.Nsec
 }
 
 func child(role string, args []string, stdout io.Writer) error {
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
 	var q queue
+	var mode string
 	switch {
-	case len(args) == 1 && args[0] == "posix":
-		q = posixQueue(proc.FirstFD + 1)
-	case len(args) == 2 && args[0] == "sysv":
+	case len(args) >= 1 && args[0] == "posix":
+		q, mode = posixQueue(proc.FirstFD+1), at(args, 1)
+	case len(args) >= 2 && args[0] == "sysv":
 		id, ok := text.Atoi(args[1])
 		if !ok {
 			return errors.New(role + ": bad queue id " + args[1])
 		}
-		q = &sysvQueue{id: id, buf: ipc.NewMsgBuf(record.Size)}
+		q, mode = newSysV(id), at(args, 2)
 	default:
 		return errors.New(role + ": bad arguments")
 	}
 	var err error
-	switch role {
-	case "p1":
-		err = producer(q, out)
-	case "p2":
-		err = consumer(q, out)
+	switch {
+	case role == "p1":
+		err = producer(q, mode == "prio", out)
+	case role == "p2" && mode == "notify":
+		err = notified(int(q.(posixQueue)), out)
+	case role == "p2":
+		err = consumer(q, mode == "prio", out)
 	default:
 		err = errors.New("unknown role")
 	}
@@ -248,8 +321,25 @@ func child(role string, args []string, stdout io.Writer) error {
 	return nil
 }
 
+func at(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
+// priority is the priority -prio gives an item: |x| mod (maxPrio+1).
+func priority(x int64) uint {
+	if x < 0 {
+		x = -x
+	}
+	return uint(x % (maxPrio + 1))
+}
+
 // producer sends ten times each item, then an empty message: the end.
-func producer(q queue, out *cli.Output) error {
+// With prio, item x goes with priority |x| mod 4, and the end with 0, so
+// it still comes last.
+func producer(q queue, prio bool, out *cli.Output) error {
 	values, err := proc.ReadData(proc.FirstFD)
 	if err != nil {
 		return err
@@ -260,6 +350,12 @@ func producer(q queue, out *cli.Output) error {
 	if err := out.Flush(); err != nil {
 		return err
 	}
+	return sendAll(q, values, prio, 0)
+}
+
+// sendAll sends ten times each value, then the empty end message, all with
+// priority fixed, or by priority() if prio.
+func sendAll(q queue, values []int64, prio bool, fixed uint) error {
 	var msg [record.Size]byte
 	for _, v := range values {
 		x, ok := input.Mul10(v)
@@ -267,30 +363,65 @@ func producer(q queue, out *cli.Output) error {
 			return errors.New(strconv.FormatInt(v, 10) + " * 10 overflows a 64-bit integer")
 		}
 		record.Put(msg[:], x)
-		if err := q.send(msg[:]); err != nil {
+		p := fixed
+		if prio {
+			p = priority(v)
+		}
+		if err := q.send(msg[:], p); err != nil {
 			return err
 		}
 	}
-	return q.send(nil)
+	return q.send(nil, fixed)
 }
 
-// consumer prints the values received until the empty message.
-func consumer(q queue, out *cli.Output) error {
+// consumer prints the values received until the empty message; with prio,
+// each with the priority it came with.
+func consumer(q queue, prio bool, out *cli.Output) error {
+	header := "Queue elements:"
+	if prio {
+		header = "Queue elements (highest priority first):"
+	}
+	_, err := receiveAll(q, out, header, prio, -1, 0)
+	return err
+}
+
+// receiveAll prints what it receives, header first, until the end message
+// or count values (count < 0: no limit), waiting at most timeout ns for
+// each (0: no limit). Priorities are shown if all is set, else those
+// above 0. It reports whether the end came.
+func receiveAll(q queue, out *cli.Output, header string, all bool, count int, timeout int64) (bool, error) {
 	var msg [record.Size]byte
-	for first := true; ; first = false {
-		n, err := q.receive(msg[:])
-		if err != nil {
-			return err
+	for got := 0; count < 0 || got < count; got++ {
+		var d *ipc.Timespec
+		if timeout > 0 {
+			d = ipc.Deadline(timeout)
 		}
-		if first {
-			out.Line("Queue elements:")
+		n, p, err := q.receive(msg[:], d)
+		if err != nil {
+			return false, err
+		}
+		if got == 0 {
+			out.Line(header)
 		}
 		if n == 0 {
-			return nil
+			return true, nil
 		}
-		if n != record.Size {
-			return errors.New("received a message of " + strconv.Itoa(n) + " bytes, want " + strconv.Itoa(record.Size))
+		if err := show(out, msg[:n], all || p > 0, p); err != nil {
+			return false, err
 		}
-		out.Line(strconv.FormatInt(record.Get(msg[:]), 10))
 	}
+	return false, nil
+}
+
+// show prints one received value, with its priority if asked.
+func show(out *cli.Output, msg []byte, prio bool, p uint) error {
+	if len(msg) != record.Size {
+		return errors.New("received a message of " + strconv.Itoa(len(msg)) + " bytes, want " + strconv.Itoa(record.Size))
+	}
+	line := strconv.FormatInt(record.Get(msg), 10)
+	if prio {
+		line += " (priority " + strconv.Itoa(int(p)) + ")"
+	}
+	out.Line(line)
+	return nil
 }

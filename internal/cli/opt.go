@@ -27,6 +27,7 @@ type option struct {
 	b    *bool
 	s    *string
 	i    *int
+	d    *int64
 }
 
 // FlagSet is a set of options in the style of the flag package: -name,
@@ -62,6 +63,14 @@ func (f *FlagSet) String(name, def string) *string {
 func (f *FlagSet) Int(name string, def int) *int {
 	p := &def
 	f.opts = append(f.opts, option{name: name, i: p})
+	return p
+}
+
+// Duration defines an option with a duration value such as 500ms or 2s,
+// kept in nanoseconds.
+func (f *FlagSet) Duration(name string, def int64) *int64 {
+	p := &def
+	f.opts = append(f.opts, option{name: name, d: p})
 	return p
 }
 
@@ -107,12 +116,21 @@ func (f *FlagSet) Parse(args []string) ([]string, error) {
 			i++
 			value = args[i]
 		}
-		if o.s != nil {
+		switch {
+		case o.s != nil:
 			*o.s = value
-		} else if v, ok := text.Atoi(value); ok {
+		case o.d != nil:
+			d, ok := text.ParseDuration(value)
+			if !ok {
+				return nil, Usage("-" + name + ": " + text.Quote(value) + " is not a duration such as 500ms, 2s or 1m")
+			}
+			*o.d = d
+		default:
+			v, ok := text.Atoi(value)
+			if !ok {
+				return nil, Usage("-" + name + ": " + text.Quote(value) + " is not an integer")
+			}
 			*o.i = v
-		} else {
-			return nil, Usage("-" + name + ": " + text.Quote(value) + " is not an integer")
 		}
 	}
 	return nil, nil

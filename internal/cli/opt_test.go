@@ -27,12 +27,14 @@ func TestParse(t *testing.T) {
 		{[]string{"-n", "z"}, nil, false, "", 0, `-n: "z" is not an integer`},
 		{[]string{"-n", "99999999999999999999"}, nil, false, "", 0, `-n: "99999999999999999999" is not an integer`},
 		{[]string{"-b=maybe"}, nil, false, "", 0, `-b: "maybe" is not true or false`},
+		{[]string{"-d", "1.5s"}, nil, false, "", 0, `-d: "1.5s" is not a duration such as 500ms, 2s or 1m`},
 		{[]string{"-b="}, nil, false, "", 0, `-b: "" is not true or false`},
 	} {
 		fs := NewFlagSet("t", "", &strings.Builder{})
 		b := fs.Bool("b")
 		s := fs.String("s", "def")
 		n := fs.Int("n", 7)
+		fs.Duration("d", 0)
 		rest, err := fs.Parse(c.args)
 		if c.err != "" {
 			var u *UsageError

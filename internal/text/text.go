@@ -82,3 +82,34 @@ func Atoi(s string) (int, bool) {
 	}
 	return int(v), true
 }
+
+// ParseDuration parses a whole number of nanoseconds, microseconds,
+// milliseconds, seconds or minutes: "500ms", "2s", "1m", "750us" or "10ns".
+// (time.ParseDuration takes fractions and mixed units, at a binary cost
+// the labs do not need.)
+func ParseDuration(s string) (ns int64, ok bool) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 12 {
+		return 0, false
+	}
+	n, _, _ := ParseInt(s[:i])
+	var unit int64
+	switch s[i:] {
+	case "ns":
+		unit = 1
+	case "us", "µs":
+		unit = 1e3
+	case "ms":
+		unit = 1e6
+	case "s":
+		unit = 1e9
+	case "m":
+		unit = 60e9
+	default:
+		return 0, false
+	}
+	return n * unit, true
+}

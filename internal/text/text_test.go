@@ -85,3 +85,29 @@ func wellFormed(s string) bool {
 	}
 	return s != ""
 }
+
+func TestParseDuration(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ns int64
+		ok bool
+	}{
+		{"500ms", 500e6, true},
+		{"2s", 2e9, true},
+		{"1m", 60e9, true},
+		{"750us", 750e3, true},
+		{"10ns", 10, true},
+		{"0s", 0, true},
+		{"1.5s", 0, false},
+		{"-1s", 0, false},
+		{"s", 0, false},
+		{"5", 0, false},
+		{"5h", 0, false},
+		{"9999999999999s", 0, false},
+	} {
+		ns, ok := ParseDuration(c.in)
+		if ns != c.ns || ok != c.ok {
+			t.Errorf("ParseDuration(%q) = %d, %v; want %d, %v", c.in, ns, ok, c.ns, c.ok)
+		}
+	}
+}

@@ -1,0 +1,259 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"io"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"ipclab/internal/cli"
+	"ipclab/internal/input"
+	"ipclab/internal/lab"
+	"ipclab/internal/proc"
+	"ipclab/internal/record"
+	"ipclab/ipc"
+)
+
+const namedUsage = `Usage: mqlab send -name NAME [-prio P] [-nonblock] [-trace] [FILE]
+       mqlab recv -name NAME [-n COUNT] [-timeout D] [-nonblock] [-trace]
+       mqlab stat NAME
+       mqlab rm NAME
+  with -sysv -key K instead of a NAME for a System V queue;
+  recv -type T selects System V messages by type (msgrcv's msgtyp).
+
+Two unrelated processes meet at a named queue: send (p1's half of the lab)
+puts ten times each integer in FILE (or standard input) in it, then an empty
+end message; recv (p2's half) prints them. Whichever comes first creates the
+queue (mode 0600, exclusive create); recv removes it when the end message
+arrives, or whoever created it if it stops early. NAME is a POSIX queue name
+(a leading / is added; no other /; at most 255 bytes); K a non-zero key such
+as 42 or 0x2a.
+
+Options:
+  -name NAME    the POSIX queue (/dev/mqueue/NAME where mqueue is mounted)
+  -sysv -key K  the System V queue with key K instead
+  -prio P       send with priority P (0-3; System V: message type 4-P)
+  -n COUNT      recv: stop after COUNT values
+  -timeout D    recv: give up when no message comes within D (500ms, 2s, 1m)
+  -type T       recv -sysv: msgtyp T (>0: that type; <0: lowest type <= |T|)
+  -nonblock     fail at once with "queue full" or "queue empty" (O_NONBLOCK,
+                IPC_NOWAIT) instead of waiting
+  -trace        print each IPC system call to standard error
+
+Example: mqlab recv -name lab &  mqlab send -name lab testdata/queue.txt
+         mqlab stat lab; mqlab rm lab
+`
+
+// named runs a subcommand on a named queue.
+func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet("mqlab "+cmd, namedUsage, stdout)
+	where := lab.WhereFlags(fs)
+	var prio, count, typ *int
+	var timeout *int64
+	var nonblock, trace *bool
+	switch cmd {
+	case "send":
+		prio = fs.Int("prio", 0)
+	case "recv":
+		count = fs.Int("n", -1)
+		timeout = fs.Duration("timeout", 0)
+		typ = fs.Int("type", 0)
+	}
+	if cmd == "send" || cmd == "recv" {
+		nonblock = fs.Bool("nonblock")
+		trace = fs.Bool("trace")
+	}
+	rest, err := fs.Parse(args)
+	if err != nil {
+		return err
+	}
+	arg := ""
+	if (cmd == "stat" || cmd == "rm") && len(rest) > 0 {
+		arg, rest = rest[0], rest[1:]
+	}
+	if err := where.Resolve(arg); err != nil {
+		return err
+	}
+	if typ != nil && *typ != 0 && !where.SysV {
+		return cli.Usage("-type selects System V messages: add -sysv -key K")
+	}
+	if prio != nil && (*prio < 0 || *prio > maxPrio) {
+		return cli.Usage("-prio: " + strconv.Itoa(*prio) + " is not a priority from 0 to " + strconv.Itoa(maxPrio))
+	}
+	if cmd != "send" && len(rest) > 0 {
+		return cli.Usage("unexpected argument " + rest[0] + " (see mqlab " + cmd + " -h)")
+	}
+	switch cmd {
+	case "stat":
+		return stat(where, stdout)
+	case "rm":
+		return remove(where)
+	}
+	var d *input.Data
+	if cmd == "send" {
+		if d, err = input.Load(rest, stdin, stdout, false, queueLab.Prompts); err != nil {
+			return err
+		}
+		if _, err := d.Times10(); err != nil {
+			return err
+		}
+	}
+	lab.Trace(*trace, stderr, cmd)
+	q, created, err := openQueue(where, *nonblock)
+	if err != nil {
+		return err
+	}
+	// Whoever made the queue removes it if it stops early, on an error or
+	// a signal; recv removes it at the end of the data.
+	drop := func() {
+		if created {
+			remove(where)
+		}
+	}
+	stop := proc.ExitOnSignal("mqlab", stderr, drop)
+	defer stop()
+	out := cli.NewOutput(stdout)
+	defer out.Flush()
+	if cmd == "send" {
+		out.Line("Queue = list * 10")
+		out.Flush()
+		if err := sendAll(q, d.Values, false, uint(*prio)); err != nil {
+			drop()
+			return nonblockError(err, true, where.SysV)
+		}
+		return nil
+	}
+	if sq, ok := q.(*sysvQueue); ok && *typ != 0 {
+		sq.typ = *typ
+	}
+	end, err := receiveAll(q, out, "Queue elements:", false, *count, *timeout)
+	if err != nil {
+		drop()
+		if errors.Is(err, unix.ETIMEDOUT) {
+			return errors.New("no message within " + durationText(*timeout) + " (is a sender running?)")
+		}
+		return nonblockError(err, false, where.SysV)
+	}
+	if end {
+		return remove(where)
+	}
+	return nil
+}
+
+// openQueue opens the named queue, creating it (exclusively, mode 0600) if
+// it does not exist yet; created says which happened.
+func openQueue(w *lab.Where, nonblock bool) (q queue, created bool, err error) {
+	if w.SysV {
+		id, err := ipc.Msgget(w.Key, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		created = err == nil
+		if errors.Is(err, unix.EEXIST) {
+			id, err = ipc.Msgget(w.Key, 0)
+		}
+		if err != nil {
+			return nil, false, msgAdvice(err)
+		}
+		sq := newSysV(id)
+		if nonblock {
+			sq.flags = unix.IPC_NOWAIT
+		}
+		return sq, created, nil
+	}
+	flags := unix.O_RDWR
+	if nonblock {
+		flags |= unix.O_NONBLOCK
+	}
+	attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
+	mqd, err := ipc.MqOpen(w.Name, flags|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
+	created = err == nil
+	if errors.Is(err, unix.EEXIST) {
+		mqd, err = ipc.MqOpen(w.Name, flags, 0, nil)
+	}
+	if err != nil {
+		return nil, false, mqAdvice(err)
+	}
+	return posixQueue(mqd), created, nil
+}
+
+// nonblockError says what the error of a non-blocking send or receive
+// means: "queue full" or "queue empty".
+func nonblockError(err error, sending, sysv bool) error {
+	switch {
+	case sending && errors.Is(err, unix.EAGAIN):
+		return cli.Advise(err, "queue full")
+	case !sending && errors.Is(err, unix.EAGAIN) && !sysv, !sending && errors.Is(err, unix.ENOMSG):
+		return cli.Advise(err, "queue empty")
+	}
+	return err
+}
+
+// stat prints a queue's attributes: mq_getattr and fstat for a POSIX
+// queue, msgctl(IPC_STAT) for a System V one.
+func stat(w *lab.Where, stdout io.Writer) error {
+	out := cli.NewOutput(stdout)
+	defer out.Flush()
+	if w.SysV {
+		id, err := ipc.Msgget(w.Key, 0)
+		if err != nil {
+			return err
+		}
+		ds, err := ipc.MsgStat(id)
+		if err != nil {
+			return err
+		}
+		out.Line("queue    key " + strconv.Itoa(w.Key) + ", id " + strconv.Itoa(id) +
+			"\nqnum     " + strconv.FormatUint(ds.Qnum, 10) +
+			"\ncbytes   " + strconv.FormatUint(ds.Cbytes, 10) +
+			"\nqbytes   " + strconv.FormatUint(ds.Qbytes, 10) +
+			"\nmode     0" + strconv.FormatUint(uint64(ds.Perm.Mode&0o777), 8) +
+			"\nowner    " + strconv.FormatUint(uint64(ds.Perm.Uid), 10) +
+			"\nlspid    " + strconv.Itoa(int(ds.Lspid)) +
+			"\nlrpid    " + strconv.Itoa(int(ds.Lrpid)))
+		return nil
+	}
+	mqd, err := ipc.MqOpen(w.Name, unix.O_RDONLY, 0, nil)
+	if err != nil {
+		return err
+	}
+	defer ipc.Close(mqd)
+	a, err := ipc.MqGetAttr(mqd)
+	if err != nil {
+		return err
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(mqd, &st); err != nil {
+		return err
+	}
+	out.Line("queue    " + w.Name +
+		"\nmaxmsg   " + strconv.Itoa(int(a.Maxmsg)) +
+		"\nmsgsize  " + strconv.Itoa(int(a.Msgsize)) +
+		"\ncurmsgs  " + strconv.Itoa(int(a.Curmsgs)) +
+		"\nmode     0" + strconv.FormatUint(uint64(st.Mode&0o777), 8) +
+		"\nowner    " + strconv.FormatUint(uint64(st.Uid), 10))
+	return nil
+}
+
+// remove removes a named queue.
+func remove(w *lab.Where) error {
+	if !w.SysV {
+		return ipc.MqUnlink(w.Name)
+	}
+	id, err := ipc.Msgget(w.Key, 0)
+	if err != nil {
+		return err
+	}
+	return ipc.MsgRemove(id)
+}
+
+// durationText writes ns as the user would: 2s, 500ms.
+func durationText(ns int64) string {
+	switch {
+	case ns%1e9 == 0:
+		return strconv.FormatInt(ns/1e9, 10) + "s"
+	case ns%1e6 == 0:
+		return strconv.FormatInt(ns/1e6, 10) + "ms"
+	}
+	return strconv.FormatInt(ns, 10) + "ns"
+}

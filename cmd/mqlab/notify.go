@@ -1,0 +1,66 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"ipclab/internal/cli"
+	"ipclab/ipc"
+)
+
+// notified is p2 under -notify: instead of blocking in mq_timedreceive it
+// asks the kernel (mq_notify) for SIGUSR1 when a message arrives in the
+// empty queue, takes what is there without waiting, and sleeps until the
+// next signal. The registration is one-shot: the kernel drops it when it
+// sends the signal, so it is made again before every wait.
+func notified(mqd int, out *cli.Output) error {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
+	sev := &ipc.SigEvent{Notify: ipc.SigevSignal, Signo: int32(syscall.SIGUSR1)}
+	// A deadline already past makes mq_timedreceive return at once
+	// (ETIMEDOUT) on an empty queue. O_NONBLOCK would do the same, but it
+	// belongs to the descriptor p1 shares, whose sends must still block.
+	now := &ipc.Timespec{}
+	registered := false
+	first := true
+	var msg [8]byte
+	for {
+		n, _, err := ipc.MqTimedReceive(mqd, msg[:], now)
+		switch {
+		case err == nil:
+			if first {
+				out.Line("Queue elements:")
+				first = false
+			}
+			if n == 0 {
+				return nil
+			}
+			if err := show(out, msg[:n], false, 0); err != nil {
+				return err
+			}
+			continue
+		case !errors.Is(err, unix.ETIMEDOUT):
+			return err
+		}
+		// Empty. A message arriving from now on makes the queue non-empty,
+		// which is what mq_notify signals; one that arrived between the
+		// receive above and the registration is caught by receiving again
+		// before sleeping.
+		if !registered {
+			if err := ipc.MqNotify(mqd, sev); err != nil {
+				return err
+			}
+			registered = true
+			continue
+		}
+		<-sigs
+		registered = false
+	}
+}
