@@ -125,7 +125,9 @@ func pipeChannel(b *testing.B, size int, lat bool) channel {
 
 func mqChannel(b *testing.B, size int, lat bool) channel {
 	name := "/ipclab-bench-" + strconv.Itoa(unix.Getpid()) + "-" + strconv.Itoa(size)
-	mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &ipc.MqAttr{Maxmsg: 10, Msgsize: int64(size)})
+	attr := ipc.MqAttr{Maxmsg: 10}
+	setInt(&attr.Msgsize, size)
+	mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
 	if errors.Is(err, unix.ENOSYS) {
 		b.Skip("kernel without POSIX message queues")
 	}
@@ -194,3 +196,6 @@ func ringChannel(b *testing.B, size int, lat bool) channel {
 		recv: rx.Receive,
 	}
 }
+
+// setInt sets an mq_attr field, 64-bit or (arm) 32-bit.
+func setInt[T ~int32 | ~int64](p *T, v int) { *p = T(v) }

@@ -18,10 +18,11 @@ func (u unsupported) Error() string { return "ipc: " + string(u) + " need Linux"
 func (u unsupported) Unwrap() error { return errors.ErrUnsupported }
 
 const (
-	errPipe  = unsupported("pipes")
-	errMq    = unsupported("message queues")
-	errShm   = unsupported("shared memory calls")
-	errFutex = unsupported("futexes")
+	errPipe   = unsupported("pipes")
+	errMq     = unsupported("message queues")
+	errShm    = unsupported("shared memory calls")
+	errFutex  = unsupported("futexes")
+	errSignal = unsupported("signal calls")
 )
 
 // Timespec is struct timespec.
@@ -134,3 +135,9 @@ func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
 func FutexWait(addr *uint32, val uint32, timeout *Timespec) error { return errFutex }
 
 func FutexWake(addr *uint32, n int) (woken int, err error) { return 0, errFutex }
+
+// SigBlock blocks a signal in the calling thread.
+func SigBlock(sig int) (bool, error) { return false, errSignal }
+
+// SigWait waits for a blocked signal.
+func SigWait(sig int) error { return errSignal }

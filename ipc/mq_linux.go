@@ -197,13 +197,7 @@ func traceMqNotify(mqd int, sev *SigEvent, e unix.Errno) {
 	case sev == nil:
 		b = append(b, "NULL"...)
 	case sev.Notify == SigevSignal:
-		b = append(b, "{SIGEV_SIGNAL, "...)
-		if name := unix.SignalName(unix.Signal(sev.Signo)); name != "" {
-			b = append(b, name...)
-		} else {
-			b = appendInt(b, int(sev.Signo))
-		}
-		b = append(b, '}')
+		b = append(appendSignal(append(b, "{SIGEV_SIGNAL, "...), unix.Signal(sev.Signo)), '}')
 	case sev.Notify == SigevNone:
 		b = append(b, "{SIGEV_NONE}"...)
 	default:

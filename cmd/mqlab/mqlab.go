@@ -89,7 +89,7 @@ func main() {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if role, rest, ok := proc.Role(args); ok {
-		return child(role, lab.Child(role, rest, stderr), stdout)
+		return proc.Orphaned(child(role, lab.Child(role, rest, stderr), stdout))
 	}
 	if len(args) > 1 {
 		switch args[1] {
@@ -131,7 +131,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer unix.Close(data)
-	// p1 gets the data on fd 3; both get the queue's descriptor (POSIX) on
+	// p1 gets the data on fd 4 (proc.FirstFD); both get the queue's descriptor (POSIX) on
 	// the next one, or its identifier (System V) as an argument.
 	var files []int
 	var qargs []string
@@ -168,8 +168,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *notify:
 		qargs = append(qargs, "notify")
 	}
+	if *notify {
+		// p2 first: p1 starts once p2 has registered with mq_notify (it
+		// closes its end of the pipe ready), so p2 surely waits for the
+		// signal at least once.
+		var ready [2]int
+		if err := unix.Pipe2(ready[:], unix.O_CLOEXEC); err != nil {
+			return os.NewSyscallError("pipe2", err)
+		}
+		_, err := g.Start("p2", append([]int{-1}, append(files, ready[1])...), r.ChildArgs(qargs...)...)
+		unix.Close(ready[1])
+		if err == nil {
+			var b [1]byte
+			unix.Read(ready[0], b[:]) // EOF: p2 registered, or died (then Wait says so)
+		}
+		unix.Close(ready[0])
+		if err != nil {
+			return err
+		}
+	}
 	if _, err := g.Start("p1", append([]int{data}, files...), r.ChildArgs(qargs...)...); err != nil {
 		return err
+	}
+	if *notify {
+		return g.Wait()
 	}
 	if *prio {
 		// As in the sheet, p1 ends before p2 starts: the queue then holds
@@ -301,6 +323,8 @@ func child(role string, args []string, stdout io.Writer) error {
 			return errors.New(role + ": bad queue id " + args[1])
 		}
 		q, mode = newSysV(id), at(args, 2)
+		// A killed parent cannot remove the queue: its children do.
+		proc.OnOrphan(func() { ipc.MsgRemove(id) })
 	default:
 		return errors.New(role + ": bad arguments")
 	}
@@ -309,7 +333,7 @@ func child(role string, args []string, stdout io.Writer) error {
 	case role == "p1":
 		err = producer(q, mode == "prio", out)
 	case role == "p2" && mode == "notify":
-		err = notified(int(q.(posixQueue)), out)
+		err = notified(int(q.(posixQueue)), proc.FirstFD+2, out)
 	case role == "p2":
 		err = consumer(q, mode == "prio", out)
 	default:

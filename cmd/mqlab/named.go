@@ -12,7 +12,6 @@ import (
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
-	"ipclab/internal/proc"
 	"ipclab/internal/record"
 	"ipclab/ipc"
 )
@@ -106,15 +105,14 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	// Whoever made the queue removes it if it stops early, on an error or
-	// a signal; recv removes it at the end of the data.
+	// Whoever made the queue removes it if it stops on an error; recv
+	// removes it at the end of the data. A named queue is meant to outlive
+	// its users, so one left by a killed sender stays until "mqlab rm".
 	drop := func() {
 		if created {
 			remove(where)
 		}
 	}
-	stop := proc.ExitOnSignal("mqlab", stderr, drop)
-	defer stop()
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
 	if cmd == "send" {
@@ -204,9 +202,9 @@ func stat(w *lab.Where, stdout io.Writer) error {
 			return err
 		}
 		out.Line("queue    key " + strconv.Itoa(w.Key) + ", id " + strconv.Itoa(id) +
-			"\nqnum     " + strconv.FormatUint(ds.Qnum, 10) +
-			"\ncbytes   " + strconv.FormatUint(ds.Cbytes, 10) +
-			"\nqbytes   " + strconv.FormatUint(ds.Qbytes, 10) +
+			"\nqnum     " + strconv.FormatUint(uint64(ds.Qnum), 10) +
+			"\ncbytes   " + strconv.FormatUint(uint64(ds.Cbytes), 10) +
+			"\nqbytes   " + strconv.FormatUint(uint64(ds.Qbytes), 10) +
 			"\nmode     0" + strconv.FormatUint(uint64(ds.Perm.Mode&0o777), 8) +
 			"\nowner    " + strconv.FormatUint(uint64(ds.Perm.Uid), 10) +
 			"\nlspid    " + strconv.Itoa(int(ds.Lspid)) +

@@ -5,7 +5,7 @@ package main
 import (
 	"errors"
 	"os"
-	"os/signal"
+	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -17,12 +17,24 @@ import (
 // notified is p2 under -notify: instead of blocking in mq_timedreceive it
 // asks the kernel (mq_notify) for SIGUSR1 when a message arrives in the
 // empty queue, takes what is there without waiting, and sleeps until the
-// next signal. The registration is one-shot: the kernel drops it when it
+// next signal; it closes ready after its first registration. The
+// registration is one-shot: the kernel drops it when it
 // sends the signal, so it is made again before every wait.
-func notified(mqd int, out *cli.Output) error {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGUSR1)
-	defer signal.Stop(sigs)
+//
+// p2 waits for the signal itself, in rt_sigtimedwait, so SIGUSR1 must be
+// blocked in every thread, or Go's runtime would catch it first. The
+// runtime gives its threads the signal mask the program started with, so
+// p2 blocks SIGUSR1 and executes itself again (same pid, same descriptors,
+// args), and carries on from here with the signal blocked everywhere.
+func notified(mqd, ready int, out *cli.Output) error {
+	runtime.LockOSThread()
+	blocked, err := ipc.SigBlock(unix.SIGUSR1)
+	if err != nil {
+		return err
+	}
+	if !blocked {
+		return os.NewSyscallError("execve", syscall.Exec("/proc/self/exe", os.Args, os.Environ()))
+	}
 	sev := &ipc.SigEvent{Notify: ipc.SigevSignal, Signo: int32(syscall.SIGUSR1)}
 	// A deadline already past makes mq_timedreceive return at once
 	// (ETIMEDOUT) on an empty queue. O_NONBLOCK would do the same, but it
@@ -58,9 +70,16 @@ func notified(mqd int, out *cli.Output) error {
 				return err
 			}
 			registered = true
+			if ready >= 0 {
+				// The parent starts p1 now, so p2 surely waits.
+				unix.Close(ready)
+				ready = -1
+			}
 			continue
 		}
-		<-sigs
+		if err := ipc.SigWait(unix.SIGUSR1); err != nil {
+			return err
+		}
 		registered = false
 	}
 }

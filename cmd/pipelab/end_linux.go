@@ -8,7 +8,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/lab"
-	"ipclab/internal/proc"
 	"ipclab/ipc"
 )
 
@@ -46,7 +45,7 @@ func endpoint(path string, flags, std int, stderr io.Writer) (fd int, done func(
 			unix.Unlink(path)
 		}
 	}
-	stop := proc.ExitOnSignal("pipelab", stderr, remove)
+	stop := exitOnSignal(stderr, remove)
 	switch err := ipc.Mkfifo(path, 0o600); {
 	case err == nil:
 		made.Store(true)

@@ -81,7 +81,7 @@ func main() {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if role, rest, ok := proc.Role(args); ok {
-		return child(role, lab.Child(role, rest, stderr), stdout)
+		return proc.Orphaned(child(role, lab.Child(role, rest, stderr), stdout))
 	}
 	if len(args) > 1 {
 		switch args[1] {

@@ -13,8 +13,9 @@
 // The data are integers separated by white space in FILE, or on standard
 // input when FILE is absent or "-"; '#' starts a comment. The parent makes a
 // segment holding a futex word, the result array and the sum: by default a
-// System V segment (shmget with IPC_PRIVATE, mode 0600, removed with
-// shmctl(IPC_RMID) however the lab ends); with -posix a /dev/shm object
+// System V segment (shmget, mode 0600, marked for removal with
+// shmctl(IPC_RMID) once attached, so it goes with the last process that
+// has it, however the lab ends); with -posix a /dev/shm object
 // (created with O_EXCL, mode 0600, unlinked at once) mapped with mmap; with
 // -memfd an anonymous memfd_create file mapped with mmap. It starts p1 by
 // executing itself again.
@@ -97,7 +98,7 @@ func main() {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if role, rest, ok := proc.Role(args); ok {
-		return child(role, lab.Child(role, rest, stderr), stdout)
+		return proc.Orphaned(child(role, lab.Child(role, rest, stderr), stdout))
 	}
 	if len(args) > 1 {
 		switch args[1] {
@@ -199,12 +200,19 @@ func create(g *proc.Group, kind string, size int) (seg []byte, files []int, args
 		if err != nil {
 			return nil, nil, nil, shmAdvice(err, size)
 		}
-		g.Cleanup(func() error { return ipc.ShmRemove(id) })
 		seg, err := ipc.ShmAttach(id, 0)
+		if err == nil {
+			g.Cleanup(func() error { return ipc.ShmDetach(seg) })
+			// Marked for removal at once, the segment goes away with
+			// the last process that has it attached, however the lab
+			// ends; Linux still lets p1 attach it by its id.
+			err = ipc.ShmRemove(id)
+		} else {
+			ipc.ShmRemove(id)
+		}
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		g.Cleanup(func() error { return ipc.ShmDetach(seg) })
 		return seg, nil, []string{"sysv", strconv.Itoa(id)}, nil
 	case "posix":
 		name := proc.ObjectName("shm")

@@ -90,7 +90,7 @@ func ParseKey(s string) (int, bool) {
 		return int(int32(uint32(k))), k != 0
 	}
 	k, ok := text.Atoi(s)
-	if !ok || k == 0 || k < -1<<31 || k > 0xffffffff {
+	if !ok || k == 0 || k < -1<<31 || int64(k) > 0xffffffff {
 		return 0, false
 	}
 	return int(int32(uint32(k))), true

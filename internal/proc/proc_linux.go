@@ -2,18 +2,27 @@
 // parent starts each child (p1, p2, …) by executing its own binary again —
 // syscall.ForkExec of /proc/self/exe with a hidden role argument — and hands
 // it the IPC descriptors in ProcAttr.Files. A Group supervises the children:
-// it notices one dying, stops the others, removes the IPC objects and turns
-// SIGINT/SIGTERM into the same orderly end.
+// it notices one dying, stops the others and removes the IPC objects.
+//
+// Signals need no handler, which keeps os/signal out of the labs. The
+// children run in a process group of their own, so Ctrl-C at a terminal
+// reaches the parent alone, and SIGINT, SIGTERM or SIGHUP kill the parent
+// as they kill any program. Each child holds the read end of a lifeline, a
+// pipe whose write end only the parent has: when the parent dies, however
+// it dies (SIGKILL included), the lifeline reads end-of-file, and the child
+// removes what the kernel would not (a System V queue), says so and exits.
 package proc
 
 import (
 	"errors"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
 )
@@ -21,24 +30,71 @@ import (
 // roleArg is the hidden first argument that makes a lab binary a child.
 const roleArg = "-ipclab.role="
 
+// lifeline is a child's descriptor of the lifeline's read end.
+const lifeline = 3
+
+// FirstFD is the descriptor number of a child's first extra file.
+const FirstFD = 4
+
 // Role reports whether args (os.Args) start a child, and which one; rest is
-// what follows the role argument.
+// what follows the role argument. A child from now on watches its
+// lifeline: when the parent is gone, it runs what OnOrphan registered,
+// prints "prog: role: the parent went away" and exits with status 1.
 func Role(args []string) (role string, rest []string, ok bool) {
 	if len(args) < 2 || !strings.HasPrefix(args[1], roleArg) {
 		return "", nil, false
 	}
-	// A child leaves SIGINT to its parent: Ctrl-C reaches the whole process
-	// group, and the parent alone decides how the lab ends.
-	signal.Ignore(syscall.SIGINT)
-	return args[1][len(roleArg):], args[2:], true
+	role = args[1][len(roleArg):]
+	prog := args[0][strings.LastIndexByte(args[0], '/')+1:]
+	go watch(prog + ": " + role + ": the parent went away\n")
+	return role, args[2:], true
 }
 
-// FirstFD is the descriptor number of a child's first extra file.
-const FirstFD = 3
+var orphan struct {
+	sync.Mutex
+	cleanups []func()
+}
 
-type exit struct {
-	c  *Child
-	ws syscall.WaitStatus
+// OnOrphan registers f to run if the child's parent dies first: f removes
+// an object the kernel would keep (a System V message queue, say).
+func OnOrphan(f func()) {
+	orphan.Lock()
+	orphan.cleanups = append(orphan.cleanups, f)
+	orphan.Unlock()
+}
+
+// watch waits for end-of-file on the lifeline (nothing is ever written to
+// it), then ends the orphaned child. A read error (EBADF: no lifeline, the
+// role argument was typed by hand) counts as end-of-file.
+func watch(msg string) {
+	var b [1]byte
+	for {
+		n, err := syscall.Read(lifeline, b[:])
+		if err != syscall.EINTR && n <= 0 {
+			break
+		}
+	}
+	orphan.Lock() // and keep it: no cleanup registers after this
+	for _, f := range orphan.cleanups {
+		f()
+	}
+	syscall.Write(2, []byte(msg))
+	os.Exit(1)
+}
+
+// Orphaned returns err, unless the child's parent is gone: then err is
+// only a consequence (a sibling removed the queue the child was using, say),
+// and Orphaned waits for the lifeline's watcher to end the process. A
+// child's run returns its error through it.
+func Orphaned(err error) error {
+	if err == nil {
+		return nil
+	}
+	fds := []unix.PollFd{{Fd: lifeline, Events: unix.POLLIN}}
+	if n, _ := unix.Poll(fds, 0); n == 1 {
+		select {} // the watcher exits
+	}
+	return err
 }
 
 // Child is a started child process.
@@ -52,11 +108,10 @@ type Child struct {
 // objects.
 type Group struct {
 	prog     string
-	stdio    [3]uintptr
-	Trace    io.Writer // if set, how each child started and ended
+	stdio    [4]uintptr // stdin, stdout, stderr, the lifeline
+	life     int        // the lifeline's write end
+	Trace    io.Writer  // if set, how each child started and ended
 	children []*Child
-	exits    chan exit
-	sigs     chan os.Signal
 	cleanups []func() error
 	closed   bool
 	lost     string // a child that ended with PeerGone, if any
@@ -64,14 +119,9 @@ type Group struct {
 
 // NewGroup returns a Group whose children share the parent's standard
 // input and stdout and stderr, which must be files (so the children write
-// to them directly). From now on SIGINT, SIGTERM and SIGHUP end the lab
-// through Close instead of killing it.
+// to them directly).
 func NewGroup(prog string, stdout, stderr io.Writer) (*Group, error) {
-	g := &Group{
-		prog:  prog,
-		exits: make(chan exit, 16),
-		sigs:  make(chan os.Signal, 1),
-	}
+	g := &Group{prog: prog}
 	for i, w := range []io.Writer{stdout, stderr} {
 		f, ok := w.(*os.File)
 		if !ok {
@@ -79,7 +129,11 @@ func NewGroup(prog string, stdout, stderr io.Writer) (*Group, error) {
 		}
 		g.stdio[i+1] = f.Fd()
 	}
-	signal.Notify(g.sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+		return nil, os.NewSyscallError("pipe2", err)
+	}
+	g.stdio[lifeline], g.life = uintptr(p[0]), p[1]
 	return g, nil
 }
 
@@ -87,8 +141,7 @@ func NewGroup(prog string, stdout, stderr io.Writer) (*Group, error) {
 func (g *Group) Cleanup(f func() error) { g.cleanups = append(g.cleanups, f) }
 
 // Start runs the binary again as child name. files become the child's
-// descriptors 3, 4, … (FirstFD onwards); args follow the role argument.
-// The child gets SIGKILL if the parent dies.
+// descriptors 4, 5, … (FirstFD onwards); args follow the role argument.
 func (g *Group) Start(name string, files []int, args ...string) (*Child, error) {
 	return g.StartSub("", name, files, args...)
 }
@@ -106,14 +159,17 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 	if sub != "" {
 		argv = []string{g.prog, sub, roleArg + name}
 	}
-	pid, err := spawn("/proc/self/exe", append(argv, args...), fds)
+	pid, err := syscall.ForkExec("/proc/self/exe", append(argv, args...), &syscall.ProcAttr{
+		Env:   os.Environ(),
+		Files: fds,
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	})
 	if err != nil {
 		return nil, os.NewSyscallError("fork/exec "+name, err)
 	}
 	c := &Child{Name: name, Pid: pid}
 	g.children = append(g.children, c)
 	g.tracef("[parent] fork+exec(/proc/self/exe, " + name + ") = " + strconv.Itoa(pid))
-	go func() { g.exits <- exit{c, wait(pid)} }()
 	return c, nil
 }
 
@@ -195,25 +251,16 @@ func (g *Group) tracef(s string) {
 }
 
 // Wait waits for every child to end. It returns an error as soon as a
-// child ends badly or a signal arrives; the caller then closes the group,
-// which stops the other children. A signal that came before the children
-// ended wins over their success.
+// child ends badly; the caller then closes the group, which stops the
+// other children.
 func (g *Group) Wait() error {
 	for {
-		if err := g.Check(); err != ErrGone {
-			if err != nil {
-				return err
-			}
-		} else {
+		err := g.reap(0)
+		if err == ErrGone {
 			return nil
 		}
-		select {
-		case e := <-g.exits:
-			if err := g.ended(e); err != nil {
-				return err
-			}
-		case s := <-g.sigs:
-			return interrupted(s)
+		if err != nil {
+			return err
 		}
 	}
 }
@@ -224,28 +271,34 @@ var ErrGone = errors.New("the children ended before the work was done")
 // Check is Wait without waiting, for a parent that waits on something else
 // (a futex) in small steps: it returns the error Wait would for what has
 // happened so far, ErrGone if no child is left, or nil.
-func (g *Group) Check() error {
+func (g *Group) Check() error { return g.reap(syscall.WNOHANG) }
+
+// reap collects the children that ended (waiting for one unless options
+// has WNOHANG) and returns the first failure, ErrGone when none is left,
+// or nil.
+func (g *Group) reap(options int) error {
 	for {
-		select {
-		case s := <-g.sigs:
-			return interrupted(s)
-		default:
-		}
-		select {
-		case e := <-g.exits:
-			if err := g.ended(e); err != nil {
-				return err
-			}
-			continue
-		default:
-		}
 		if g.running() == 0 {
 			if g.lost != "" {
 				return errors.New(g.lost + " lost its peer: the other side went away before the end")
 			}
 			return ErrGone
 		}
-		return nil
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, options, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || pid == 0 {
+			return nil // ECHILD cannot happen while children run; 0: none ended yet
+		}
+		for _, c := range g.children {
+			if c.Pid == pid && !c.exited {
+				if err := g.ended(c, ws); err != nil {
+					return err
+				}
+			}
+		}
 	}
 }
 
@@ -258,10 +311,6 @@ const PeerGone = 3
 // PeerGone without a message.
 func LostPeer(err error) error { return &cli.Quiet{Err: err, Code: PeerGone} }
 
-func interrupted(s os.Signal) error {
-	return errors.New("interrupted by " + SignalName(s.(syscall.Signal)))
-}
-
 func (g *Group) running() int {
 	n := 0
 	for _, c := range g.children {
@@ -273,19 +322,19 @@ func (g *Group) running() int {
 }
 
 // ended records a child's end and says whether it failed.
-func (g *Group) ended(e exit) error {
-	e.c.exited = true
-	how := Describe(e.ws)
-	g.tracef("[parent] wait4(" + strconv.Itoa(e.c.Pid) + ") = " + e.c.Name + " " + how)
-	if e.ws.Exited() && e.ws.ExitStatus() == 0 {
+func (g *Group) ended(c *Child, ws syscall.WaitStatus) error {
+	c.exited = true
+	how := Describe(ws)
+	g.tracef("[parent] wait4(" + strconv.Itoa(c.Pid) + ") = " + c.Name + " " + how)
+	if ws.Exited() && ws.ExitStatus() == 0 {
 		return nil
 	}
-	if e.ws.Exited() && e.ws.ExitStatus() == PeerGone {
-		g.lost = e.c.Name
+	if ws.Exited() && ws.ExitStatus() == PeerGone {
+		g.lost = c.Name
 		return nil
 	}
-	err := errors.New(e.c.Name + " " + how)
-	if e.ws.Exited() && e.ws.ExitStatus() == 1 {
+	err := errors.New(c.Name + " " + how)
+	if ws.Exited() && ws.ExitStatus() == 1 {
 		// The child said why on the shared standard error.
 		return &cli.Quiet{Err: err}
 	}
@@ -322,7 +371,7 @@ func SignalName(s syscall.Signal) string {
 }
 
 // Close stops the children still running (SIGKILL), reaps them, runs the
-// cleanups and restores signal handling. It returns the first cleanup error.
+// cleanups and cuts the lifeline. It returns the first cleanup error.
 func (g *Group) Close() error {
 	if g.closed {
 		return nil
@@ -333,9 +382,11 @@ func (g *Group) Close() error {
 			syscall.Kill(c.Pid, syscall.SIGKILL)
 		}
 	}
-	for g.running() > 0 {
-		e := <-g.exits
-		e.c.exited = true
+	for _, c := range g.children {
+		if !c.exited {
+			wait(c.Pid)
+			c.exited = true
+		}
 	}
 	var first error
 	for i := len(g.cleanups) - 1; i >= 0; i-- {
@@ -343,30 +394,7 @@ func (g *Group) Close() error {
 			first = err
 		}
 	}
-	signal.Stop(g.sigs)
+	syscall.Close(g.life)
+	syscall.Close(int(g.stdio[lifeline]))
 	return first
-}
-
-// ExitOnSignal is, for a process without children, what a Group does on
-// SIGINT, SIGTERM or SIGHUP: run cleanup, say "name: interrupted by SIG…"
-// and exit 1. It acts from its own goroutine, since the process may be
-// blocked in a system call (opening a FIFO, say) when the signal comes.
-// stop turns it off.
-func ExitOnSignal(name string, stderr io.Writer, cleanup func()) (stop func()) {
-	sigs := make(chan os.Signal, 1)
-	quit := make(chan struct{})
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	go func() {
-		select {
-		case s := <-sigs:
-			cleanup()
-			io.WriteString(stderr, name+": "+interrupted(s).Error()+"\n")
-			os.Exit(1)
-		case <-quit:
-		}
-	}()
-	return func() {
-		signal.Stop(sigs)
-		close(quit)
-	}
 }

@@ -1,0 +1,64 @@
+package ipc
+
+import (
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Signals, as mq_notify's SIGEV_SIGNAL delivers them. Go's runtime catches
+// every signal in every thread, so a program that waits for one itself
+// (SigWait) must have it blocked in all of its threads: the runtime gives
+// each new thread the signal mask the program started with, so the signal
+// is blocked (SigBlock) in the thread that executes the program.
+
+// sigsetSize is the kernel's sigset_t: 64 signals.
+const sigsetSize = 8
+
+func sigset(sig unix.Signal) *unix.Sigset_t {
+	var s unix.Sigset_t
+	bits := uint(unsafe.Sizeof(s.Val[0]) * 8)
+	s.Val[uint(sig-1)/bits] |= 1 << (uint(sig-1) % bits)
+	return &s
+}
+
+// SigBlock blocks sig in the calling thread (rt_sigprocmask SIG_BLOCK);
+// blocked reports whether it was blocked already. Call it with the
+// goroutine locked to its thread (runtime.LockOSThread), before execve.
+func SigBlock(sig unix.Signal) (blocked bool, err error) {
+	var old unix.Sigset_t
+	set := sigset(sig)
+	_, e := syscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(&old)), sigsetSize, 0, 0)
+	if tracing.Load() {
+		if b, ok := traceBegin("rt_sigprocmask"); ok {
+			traceEnd(append(appendSignal(append(b, "SIG_BLOCK, ["...), sig), ']'), 0, e)
+		}
+	}
+	bits := uint(unsafe.Sizeof(old.Val[0]) * 8)
+	return old.Val[uint(sig-1)/bits]&(1<<(uint(sig-1)%bits)) != 0, errnoErr("rt_sigprocmask", e)
+}
+
+// SigWait waits until the blocked signal sig is pending and takes it
+// (rt_sigtimedwait without a timeout).
+func SigWait(sig unix.Signal) error {
+	var info [128]byte // siginfo_t, not looked at
+	set := sigset(sig)
+	r, e := syscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(&info[0])), 0, sigsetSize, 0, 0)
+	runtime.KeepAlive(set)
+	if tracing.Load() {
+		if b, ok := traceBegin("rt_sigtimedwait"); ok {
+			b = append(appendSignal(append(b, '['), sig), "], {...}, NULL"...)
+			traceEnd(b, int(r), e)
+		}
+	}
+	return errnoErr("rt_sigtimedwait", e)
+}
+
+// appendSignal appends a signal's name, "SIGUSR1".
+func appendSignal(b []byte, sig unix.Signal) []byte {
+	if name := unix.SignalName(sig); name != "" {
+		return append(b, name...)
+	}
+	return appendInt(b, int(sig))
+}
