@@ -53,6 +53,10 @@ func (r *Run) Data(rest []string, stdin io.Reader, stdout io.Writer) (*input.Dat
 	return input.Load(rest, stdin, stdout, *r.dialogue, r.Prompts)
 }
 
+// Dialogue reports whether -i was given: a lab that makes its own items
+// (shmlab -stream -count) refuses it.
+func (r *Run) Dialogue() bool { return *r.dialogue }
+
 // Group starts the parent's process group; with -trace the parent's system
 // calls and its children's births and deaths go to stderr.
 func (r *Run) Group(prog string, stdout, stderr io.Writer) (*proc.Group, error) {

@@ -3,7 +3,10 @@
 // binaries more than they give.
 package text
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf8"
+)
 
 // Quote returns s in double quotes with control characters, quotes,
 // backslashes and invalid UTF-8 escaped, so it always prints as one line.
@@ -112,4 +115,22 @@ func ParseDuration(s string) (ns int64, ok bool) {
 		return 0, false
 	}
 	return n * unit, true
+}
+
+// FormatDuration writes ns as ParseDuration reads it, in the largest unit
+// that is exact: "2s", "500ms", "1m", "10ns".
+func FormatDuration(ns int64) string {
+	unit := "ns"
+	switch {
+	case ns == 0:
+	case ns%60e9 == 0:
+		ns, unit = ns/60e9, "m"
+	case ns%1e9 == 0:
+		ns, unit = ns/1e9, "s"
+	case ns%1e6 == 0:
+		ns, unit = ns/1e6, "ms"
+	case ns%1e3 == 0:
+		ns, unit = ns/1e3, "us"
+	}
+	return strconv.FormatInt(ns, 10) + unit
 }

@@ -111,3 +111,21 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatDuration(t *testing.T) {
+	for _, c := range []struct {
+		ns   int64
+		want string
+	}{
+		{0, "0ns"}, {10, "10ns"}, {750e3, "750us"}, {500e6, "500ms"}, {1500e6, "1500ms"},
+		{2e9, "2s"}, {60e9, "1m"}, {90e9, "90s"},
+	} {
+		got := FormatDuration(c.ns)
+		if got != c.want {
+			t.Errorf("FormatDuration(%d) = %q, want %q", c.ns, got, c.want)
+		}
+		if ns, ok := ParseDuration(got); !ok || ns != c.ns {
+			t.Errorf("ParseDuration(FormatDuration(%d)) = %d, %v", c.ns, ns, ok)
+		}
+	}
+}
