@@ -49,9 +49,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"strconv"
-	"sync/atomic"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -59,7 +56,6 @@ import (
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
-	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -80,15 +76,6 @@ Example: shmlab testdata/shm.txt
 `,
 	Prompts: input.Prompts{Size: "Enter the datasize: ", Item: "Enter the data: "},
 }
-
-// The segment's layout: a futex word, the item count, the sum, and from
-// offResult on the result array, all native-endian.
-const (
-	offDone   = 0  // uint32: 0 until p1 has published, then 1
-	offN      = 8  // int64: number of results
-	offSum    = 16 // int64
-	offResult = 64 // int64[n], on its own cache line
-)
 
 func main() {
 	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
@@ -156,141 +143,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := await(g, seg); err != nil {
+	// Sleep on the futex word, waking every tenth of a second to see
+	// whether p1 died or a signal came instead.
+	tenth := ipc.Timespec{Nsec: 100e6}
+	if err := await(seg, func() (*ipc.Timespec, error) { return &tenth, g.Check() }); err != nil {
 		return err
 	}
-	out := cli.NewOutput(stdout)
 	res, sum := view(seg)
-	out.Line("Result(in main program): " + list(res))
-	out.Line("Sum(in main program): " + strconv.FormatInt(*sum, 10))
-	if err := out.Flush(); err != nil {
+	if err := report(stdout, "main program", res, *sum); err != nil {
 		return err
 	}
 	return g.Wait()
-}
-
-// await sleeps on the futex word until p1 has published. It wakes up every
-// tenth of a second to see whether p1 died or a signal came instead.
-func await(g *proc.Group, seg []byte) error {
-	done := (*uint32)(unsafe.Pointer(&seg[offDone]))
-	step := ipc.Timespec{Nsec: 100e6}
-	for atomic.LoadUint32(done) == 0 {
-		if err := g.Check(); err != nil {
-			if atomic.LoadUint32(done) != 0 {
-				break // p1 published, then ended: all is well
-			}
-			return err
-		}
-		// EAGAIN (already published) and ETIMEDOUT both mean: look again.
-		ipc.FutexWait(done, 0, &step)
-	}
-	return nil
-}
-
-// create makes the segment of the given kind, maps it in the parent and
-// says how p1 finds it: descriptors to pass and arguments.
-func create(g *proc.Group, kind string, size int) (seg []byte, files []int, args []string, err error) {
-	switch kind {
-	case "sysv":
-		id, err := ipc.ShmGet(proc.ObjectKey(), size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
-		if errors.Is(err, unix.EEXIST) {
-			// A leftover of a killed lab with this pid: do not touch it.
-			id, err = ipc.ShmGet(unix.IPC_PRIVATE, size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
-		}
-		if err != nil {
-			return nil, nil, nil, shmAdvice(err, size)
-		}
-		seg, err := ipc.ShmAttach(id, 0)
-		if err == nil {
-			g.Cleanup(func() error { return ipc.ShmDetach(seg) })
-			// Marked for removal at once, the segment goes away with
-			// the last process that has it attached, however the lab
-			// ends; Linux still lets p1 attach it by its id.
-			err = ipc.ShmRemove(id)
-		} else {
-			ipc.ShmRemove(id)
-		}
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		return seg, nil, []string{"sysv", strconv.Itoa(id)}, nil
-	case "posix":
-		name := proc.ObjectName("shm")
-		fd, err := ipc.ShmOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		// Like an unlinked temporary file, the object lives while it is
-		// open or mapped, and nothing can be left behind in /dev/shm.
-		if err := ipc.ShmUnlink(name); err != nil {
-			ipc.Close(fd)
-			return nil, nil, nil, err
-		}
-		seg, err := mapFD(g, fd, size)
-		return seg, []int{fd}, []string{"fd"}, err
-	default:
-		fd, err := ipc.MemfdCreate("ipclab-shm", unix.MFD_CLOEXEC)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		seg, err := mapFD(g, fd, size)
-		return seg, []int{fd}, []string{"fd"}, err
-	}
-}
-
-// mapFD sizes a shared memory file and maps it. fallocate makes a full
-// tmpfs an error now rather than a SIGBUS on first touch.
-func mapFD(g *proc.Group, fd, size int) ([]byte, error) {
-	if err := ipc.Fallocate(fd, int64(size)); err != nil {
-		ipc.Close(fd)
-		return nil, shmAdvice(err, size)
-	}
-	seg, err := ipc.Mmap(fd, size)
-	if err != nil {
-		ipc.Close(fd)
-		return nil, err
-	}
-	g.Cleanup(func() error { return ipc.Munmap(seg) })
-	return seg, nil
-}
-
-// shmAdvice says which limit a segment of size bytes ran into.
-func shmAdvice(err error, size int) error {
-	n := strconv.Itoa(size)
-	switch {
-	case errors.Is(err, unix.ENOSYS):
-		return cli.Advise(err, "this kernel has no System V IPC (CONFIG_SYSVIPC); try -posix or -memfd")
-	case errors.Is(err, unix.EINVAL):
-		return cli.Advise(err, "a segment of "+n+" bytes exceeds /proc/sys/kernel/shmmax")
-	case errors.Is(err, unix.ENOSPC):
-		return cli.Advise(err, "no room for "+n+" more bytes of shared memory: see /proc/sys/kernel/shmall and shmmni, or the size of /dev/shm")
-	case errors.Is(err, unix.ENOMEM):
-		return cli.Advise(err, "not enough memory for a segment of "+n+" bytes")
-	}
-	return err
-}
-
-// view gives the segment's result array and sum.
-func view(seg []byte) ([]int64, *int64) {
-	n := *(*int64)(unsafe.Pointer(&seg[offN]))
-	if n < 0 || offResult+8*int(n) > len(seg) {
-		n = 0
-	}
-	res := unsafe.Slice((*int64)(unsafe.Pointer(&seg[offResult])), n)
-	return res, (*int64)(unsafe.Pointer(&seg[offSum]))
-}
-
-// list formats values as Python prints a list: [220, 330, 40, 550].
-func list(values []int64) string {
-	b := make([]byte, 0, 2+len(values)*8)
-	b = append(b, '[')
-	for i, v := range values {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = strconv.AppendInt(b, v, 10)
-	}
-	return string(append(b, ']'))
 }
 
 func child(role string, args []string, stdout io.Writer) error {
@@ -310,49 +173,17 @@ func p1(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	size := offResult + 8*len(values)
-	var seg []byte
-	if args[0] == "sysv" && len(args) == 2 {
-		id, ok := text.Atoi(args[1])
-		if !ok {
-			return errors.New("bad segment id " + args[1])
-		}
-		if seg, err = ipc.ShmAttach(id, 0); err != nil {
-			return err
-		}
-		defer ipc.ShmDetach(seg)
-	} else if seg, err = ipc.Mmap(proc.FirstFD+1, size); err != nil {
-		return err
-	} else {
-		defer ipc.Munmap(seg)
-	}
-	if len(seg) < size {
-		return errors.New("the segment is too small")
-	}
-	*(*int64)(unsafe.Pointer(&seg[offN])) = int64(len(values))
-	res, sum := view(seg)
-	var s int64
-	for i, v := range values {
-		x, ok := input.Mul10(v)
-		if ok {
-			s, ok = input.Add(s, x)
-		}
-		if !ok {
-			return errors.New("overflow at item " + strconv.Itoa(i+1))
-		}
-		res[i] = x
-	}
-	*sum = s
-	out := cli.NewOutput(stdout)
-	out.Line("Result(in process p1): " + list(res))
-	out.Line("Sum(in process p1): " + strconv.FormatInt(s, 10))
-	if err := out.Flush(); err != nil {
+	seg, sysv, err := attach(args, offResult+8*len(values))
+	if err != nil {
 		return err
 	}
-	// The release store orders the results before the flag; the parent's
-	// load of the flag then sees them.
-	done := (*uint32)(unsafe.Pointer(&seg[offDone]))
-	atomic.StoreUint32(done, 1)
-	_, err = ipc.FutexWake(done, 1)
-	return err
+	defer unmap(seg, sysv)
+	res, sum, err := fill(seg, values)
+	if err != nil {
+		return err
+	}
+	if err := report(stdout, "process p1", res, sum); err != nil {
+		return err
+	}
+	return publish(seg)
 }

@@ -1,0 +1,243 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"ipclab/internal/cli"
+	"ipclab/internal/input"
+	"ipclab/internal/proc"
+	"ipclab/internal/text"
+	"ipclab/ipc"
+)
+
+// The segment's layout: a futex word, a claim word, the item count, the
+// sum, and from offResult on the result array, all native-endian.
+const (
+	offDone   = 0  // uint32 futex word: 0 until the writer has published, then 1
+	offClaim  = 4  // uint32: 1 once a writer has taken the segment
+	offN      = 8  // int64: number of results
+	offSum    = 16 // int64
+	offResult = 64 // int64[n], on its own cache line
+)
+
+// word is the uint32 at off in seg, for sync/atomic and the futex.
+func word(seg []byte, off int) *uint32 { return (*uint32)(unsafe.Pointer(&seg[off])) }
+
+// create makes the lab's private segment of the given kind, maps it in the
+// parent and says how a child finds it: descriptors to pass and arguments.
+func create(g *proc.Group, kind string, size int) (seg []byte, files []int, args []string, err error) {
+	switch kind {
+	case "sysv":
+		id, err := ipc.ShmGet(proc.ObjectKey(), size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		if errors.Is(err, unix.EEXIST) {
+			// A leftover of a killed lab with this pid: do not touch it.
+			id, err = ipc.ShmGet(unix.IPC_PRIVATE, size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+		}
+		if err != nil {
+			return nil, nil, nil, shmAdvice(err, size)
+		}
+		seg, err := ipc.ShmAttach(id, 0)
+		if err == nil {
+			g.Cleanup(func() error { return ipc.ShmDetach(seg) })
+			// Marked for removal at once, the segment goes away with
+			// the last process that has it attached, however the lab
+			// ends; Linux still lets p1 attach it by its id.
+			err = ipc.ShmRemove(id)
+		} else {
+			ipc.ShmRemove(id)
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return seg, nil, []string{"sysv", strconv.Itoa(id)}, nil
+	case "posix":
+		name := proc.ObjectName("shm")
+		fd, err := ipc.ShmOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		// Like an unlinked temporary file, the object lives while it is
+		// open or mapped, and nothing can be left behind in /dev/shm.
+		if err := ipc.ShmUnlink(name); err != nil {
+			ipc.Close(fd)
+			return nil, nil, nil, err
+		}
+		return mapChild(g, fd, size)
+	default:
+		fd, err := ipc.MemfdCreate("ipclab-shm", unix.MFD_CLOEXEC)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return mapChild(g, fd, size)
+	}
+}
+
+// mapChild maps the shared memory file fd for the parent and passes the
+// descriptor on to the children, which find it after the data (attach).
+func mapChild(g *proc.Group, fd, size int) ([]byte, []int, []string, error) {
+	seg, err := mapFD(fd, size)
+	if err != nil {
+		ipc.Close(fd)
+		return nil, nil, nil, err
+	}
+	g.Cleanup(func() error { return ipc.Munmap(seg) })
+	return seg, []int{fd}, []string{"fd"}, nil
+}
+
+// mapFD sizes a shared memory file and maps it. fallocate makes a full
+// tmpfs an error now rather than a SIGBUS on first touch; on a file that
+// is already big enough it changes nothing.
+func mapFD(fd, size int) ([]byte, error) {
+	if err := ipc.Fallocate(fd, int64(size)); err != nil {
+		return nil, shmAdvice(err, size)
+	}
+	return ipc.Mmap(fd, size)
+}
+
+// attach maps the segment a child was given, as create's arguments say:
+// "sysv ID", or "fd" for a descriptor after the data (FirstFD+1).
+func attach(args []string, size int) (seg []byte, sysv bool, err error) {
+	if args[0] != "sysv" || len(args) != 2 {
+		seg, err = ipc.Mmap(proc.FirstFD+1, size)
+		return seg, false, err
+	}
+	id, ok := text.Atoi(args[1])
+	if !ok {
+		return nil, true, errors.New("bad segment id " + args[1])
+	}
+	if seg, err = ipc.ShmAttach(id, 0); err != nil {
+		return nil, true, err
+	}
+	if len(seg) < size {
+		ipc.ShmDetach(seg)
+		return nil, true, errors.New("the segment is too small")
+	}
+	return seg, true, nil
+}
+
+// unmap lets go of a segment: shmdt for System V, munmap for the others.
+func unmap(seg []byte, sysv bool) error {
+	if sysv {
+		return ipc.ShmDetach(seg)
+	}
+	return ipc.Munmap(seg)
+}
+
+// shmAdvice says which limit a segment of size bytes ran into.
+func shmAdvice(err error, size int) error {
+	n := strconv.Itoa(size)
+	switch {
+	case errors.Is(err, unix.ENOSYS):
+		return cli.Advise(err, "this kernel has no System V IPC (CONFIG_SYSVIPC); try -posix or -memfd")
+	case errors.Is(err, unix.EINVAL):
+		return cli.Advise(err, "a segment of "+n+" bytes exceeds /proc/sys/kernel/shmmax")
+	case errors.Is(err, unix.ENOSPC):
+		return cli.Advise(err, "no room for "+n+" more bytes of shared memory: see /proc/sys/kernel/shmall and shmmni, or the size of /dev/shm")
+	case errors.Is(err, unix.ENOMEM):
+		return cli.Advise(err, "not enough memory for a segment of "+n+" bytes")
+	}
+	return err
+}
+
+// errTaken is fill's error for a segment another writer has taken.
+var errTaken = errors.New("the segment already has a writer, or holds data no reader has taken")
+
+// fill is the sheet's mult_ten: it claims seg for this writer and stores
+// ten times each value and their sum in it. publish then hands it over.
+func fill(seg []byte, values []int64) (res []int64, sum int64, err error) {
+	if len(seg) < offResult+8*len(values) {
+		return nil, 0, errors.New("the segment is too small")
+	}
+	if !atomic.CompareAndSwapUint32(word(seg, offClaim), 0, 1) {
+		return nil, 0, errTaken
+	}
+	*(*int64)(unsafe.Pointer(&seg[offN])) = int64(len(values))
+	res, s := view(seg)
+	for i, v := range values {
+		x, ok := input.Mul10(v)
+		if ok {
+			sum, ok = input.Add(sum, x)
+		}
+		if !ok {
+			return nil, 0, errors.New("overflow at item " + strconv.Itoa(i+1))
+		}
+		res[i] = x
+	}
+	*s = sum
+	return res, sum, nil
+}
+
+// publish sets the futex word and wakes the reader. The store orders the
+// results before the flag; the reader's load of the flag then sees them.
+func publish(seg []byte) error {
+	done := word(seg, offDone)
+	atomic.StoreUint32(done, 1)
+	_, err := ipc.FutexWake(done, 1)
+	return err
+}
+
+// await sleeps on the futex word until the writer has published. Before
+// each sleep, step says how long it may last (nil: until woken) or why to
+// give up instead.
+func await(seg []byte, step func() (*ipc.Timespec, error)) error {
+	done := word(seg, offDone)
+	for atomic.LoadUint32(done) == 0 {
+		ts, err := step()
+		if err != nil {
+			if atomic.LoadUint32(done) != 0 {
+				break // published just now: all is well
+			}
+			return err
+		}
+		// EAGAIN (already published) and ETIMEDOUT both mean: look again.
+		ipc.FutexWait(done, 0, ts)
+	}
+	return nil
+}
+
+// view gives the segment's result array and sum.
+func view(seg []byte) ([]int64, *int64) {
+	n := *(*int64)(unsafe.Pointer(&seg[offN]))
+	if n < 0 || offResult+8*int(n) > len(seg) {
+		n = 0
+	}
+	res := unsafe.Slice((*int64)(unsafe.Pointer(&seg[offResult])), n)
+	return res, (*int64)(unsafe.Pointer(&seg[offSum]))
+}
+
+// report prints the sheet's two lines, "Result(in WHO): [...]" and
+// "Sum(in WHO): N".
+func report(stdout io.Writer, who string, res []int64, sum int64) error {
+	out := cli.NewOutput(stdout)
+	out.Line("Result(in " + who + "): " + list(res))
+	out.Line("Sum(in " + who + "): " + strconv.FormatInt(sum, 10))
+	return out.Flush()
+}
+
+// list formats values as Python prints a list: [220, 330, 40, 550].
+func list(values []int64) string {
+	b := make([]byte, 0, 2+len(values)*8)
+	b = append(b, '[')
+	for i, v := range values {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendInt(b, v, 10)
+	}
+	return string(append(b, ']'))
+}
+
+// now reads CLOCK_MONOTONIC, in nanoseconds.
+func now() int64 {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail: the clock and pointer are valid
+	return ts.Nano()
+}
