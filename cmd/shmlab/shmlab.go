@@ -91,6 +91,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		switch args[1] {
 		case "bench":
 			return benchCmd(args, stdout, stderr)
+		case "write", "read", "rm":
+			return named(args[1], args[2:], stdin, stdout, stderr)
 		}
 	}
 	r := shmLab.Flags(stdout)
