@@ -70,24 +70,16 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		return err
 	}
 	if cmd != "write" && len(rest) > 0 {
-		return cli.Usage("unexpected argument " + rest[0] + " (see shmlab " + cmd + " -h)")
+		return cli.Usage("unexpected argument " + rest[0])
 	}
 	var values []int64
 	if cmd == "write" {
 		d, err := input.Load(rest, stdin, stdout, false, shmLab.Prompts)
+		if err == nil {
+			err = check(d)
+		}
 		if err != nil {
 			return err
-		}
-		results, err := d.Times10()
-		if err != nil {
-			return err
-		}
-		if _, err := d.Sum(results); err != nil {
-			return err
-		}
-		if len(d.Values) > namedItems {
-			return errors.New("a named segment holds at most " + strconv.Itoa(namedItems) +
-				" items; the data have " + strconv.Itoa(len(d.Values)) + " (the lab itself, or -stream, takes any number)")
 		}
 		values = d.Values
 	}
@@ -99,7 +91,6 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	defer unmap(seg, where.SysV)
 	// Whoever made the segment removes it if it stops on an error; read
 	// removes it once it has taken the data. A named segment is meant to
 	// outlive its users, so one left by a killed reader stays until
@@ -110,40 +101,42 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		}
 	}
 	if cmd == "write" {
-		res, sum, err := fill(seg, values)
-		if err == nil {
-			if err = report(stdout, "process p1", res, sum); err == nil {
-				return publish(seg)
+		if err = fill(seg, values); err == nil {
+			if err = report(stdout, "process p1", seg); err == nil {
+				err = publish(seg)
+			} else {
+				atomic.StoreUint32(word(seg, offClaim), 0) // let another writer try
 			}
-			atomic.StoreUint32(word(seg, offClaim), 0) // let another writer try
 		}
-		drop()
-		if err == errTaken {
-			err = cli.Advise(err, "shmlab read it, or shmlab rm it")
+	} else {
+		// Only the writer's FUTEX_WAKE ends a sleep early, so one sleep
+		// of the whole timeout is the wait (a spurious wake-up restarts it).
+		var ts *ipc.Timespec
+		if *timeout > 0 {
+			t := unix.NsecToTimespec(*timeout)
+			ts = &t
 		}
-		return err
+		end := now() + *timeout
+		err = await(seg, ts, func() error {
+			if ts != nil && now() >= end {
+				return errors.New("timed out after " + text.FormatDuration(*timeout) + " waiting for a writer")
+			}
+			return nil
+		})
+		if err == nil {
+			err = report(stdout, "main program", seg)
+			created = true // the reader removes the segment in any case
+		}
 	}
-	end := now() + *timeout
-	err = await(seg, func() (*ipc.Timespec, error) {
-		if *timeout == 0 {
-			return nil, nil
-		}
-		left := end - now()
-		if left <= 0 {
-			return nil, errors.New("timed out after " + text.FormatDuration(*timeout) + " waiting for a writer")
-		}
-		ts := unix.NsecToTimespec(left)
-		return &ts, nil
-	})
+	unmap(seg, where.SysV)
 	if err != nil {
 		drop()
 		return err
 	}
-	res, sum := view(seg)
-	if err := report(stdout, "main program", res, *sum); err != nil {
-		return err
+	if cmd == "read" {
+		return remove(where)
 	}
-	return remove(where)
+	return nil
 }
 
 // openNamed opens the named segment and maps it, creating it (exclusively,
@@ -153,51 +146,40 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 func openNamed(w *lab.Where) (seg []byte, created bool, err error) {
 	for {
 		if w.SysV {
-			seg, created, err = openSysV(w.Key)
+			var id int
+			id, err = ipc.ShmGet(w.Key, namedSize, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+			created = err == nil
+			if errors.Is(err, unix.EEXIST) {
+				id, err = ipc.ShmGet(w.Key, 0, 0)
+			}
+			if err == nil {
+				seg, err = attachID(id, namedSize)
+			} else {
+				err = shmAdvice(err, namedSize)
+			}
 		} else {
-			seg, created, err = openPOSIX(w.Name)
+			var fd int
+			fd, err = ipc.ShmOpen(w.Name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600)
+			created = err == nil
+			if errors.Is(err, unix.EEXIST) {
+				fd, err = ipc.ShmOpen(w.Name, unix.O_RDWR, 0)
+			}
+			if err == nil {
+				// Both sides size it: the opener may get there first.
+				seg, err = mapFD(fd, namedSize)
+				ipc.Close(fd)
+			}
+		}
+		if err == nil {
+			return seg, created, nil
+		}
+		if created {
+			remove(w)
 		}
 		if !errors.Is(err, unix.ENOENT) {
-			return seg, created, err
+			return nil, false, err
 		}
 	}
-}
-
-func openSysV(key int) ([]byte, bool, error) {
-	id, err := ipc.ShmGet(key, namedSize, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
-	created := err == nil
-	if errors.Is(err, unix.EEXIST) {
-		if id, err = ipc.ShmGet(key, namedSize, 0); errors.Is(err, unix.EINVAL) {
-			return nil, false, cli.Advise(err, "the segment with key "+strconv.Itoa(key)+
-				" is smaller than shmlab's "+strconv.Itoa(namedSize)+" bytes: not shmlab's")
-		}
-	}
-	if err != nil {
-		return nil, false, shmAdvice(err, namedSize)
-	}
-	seg, err := ipc.ShmAttach(id, 0)
-	if err != nil && created {
-		ipc.ShmRemove(id)
-	}
-	return seg, created, err
-}
-
-func openPOSIX(name string) ([]byte, bool, error) {
-	fd, err := ipc.ShmOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600)
-	created := err == nil
-	if errors.Is(err, unix.EEXIST) {
-		fd, err = ipc.ShmOpen(name, unix.O_RDWR, 0)
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	defer ipc.Close(fd)
-	// Both sides size it: the opener may get there before the creator.
-	seg, err := mapFD(fd, namedSize)
-	if err != nil && created {
-		ipc.ShmUnlink(name)
-	}
-	return seg, created, err
 }
 
 // remove removes a named segment: at once from /dev/shm (shm_unlink), or
@@ -205,7 +187,7 @@ func openPOSIX(name string) ([]byte, bool, error) {
 // a process has it mapped.
 func remove(w *lab.Where) error {
 	var err error
-	what := text.Quote(w.Name)
+	what := w.Name
 	if w.SysV {
 		what = "with key " + strconv.Itoa(w.Key)
 		var id int

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
-	"ipclab/internal/input"
 	"ipclab/internal/proc"
 	"ipclab/internal/text"
 	"ipclab/ipc"
@@ -34,6 +33,7 @@ func word(seg []byte, off int) *uint32 { return (*uint32)(unsafe.Pointer(&seg[of
 // create makes the lab's private segment of the given kind, maps it in the
 // parent and says how a child finds it: descriptors to pass and arguments.
 func create(g *proc.Group, kind string, size int) (seg []byte, files []int, args []string, err error) {
+	var fd int
 	switch kind {
 	case "sysv":
 		id, err := ipc.ShmGet(proc.ObjectKey(), size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
@@ -60,30 +60,21 @@ func create(g *proc.Group, kind string, size int) (seg []byte, files []int, args
 		return seg, nil, []string{"sysv", strconv.Itoa(id)}, nil
 	case "posix":
 		name := proc.ObjectName("shm")
-		fd, err := ipc.ShmOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600)
-		if err != nil {
+		if fd, err = ipc.ShmOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600); err != nil {
 			return nil, nil, nil, err
 		}
 		// Like an unlinked temporary file, the object lives while it is
 		// open or mapped, and nothing can be left behind in /dev/shm.
-		if err := ipc.ShmUnlink(name); err != nil {
-			ipc.Close(fd)
-			return nil, nil, nil, err
-		}
-		return mapChild(g, fd, size)
+		err = ipc.ShmUnlink(name)
 	default:
-		fd, err := ipc.MemfdCreate("ipclab-shm", unix.MFD_CLOEXEC)
-		if err != nil {
+		if fd, err = ipc.MemfdCreate("ipclab-shm", unix.MFD_CLOEXEC); err != nil {
 			return nil, nil, nil, err
 		}
-		return mapChild(g, fd, size)
 	}
-}
-
-// mapChild maps the shared memory file fd for the parent and passes the
-// descriptor on to the children, which find it after the data (attach).
-func mapChild(g *proc.Group, fd, size int) ([]byte, []int, []string, error) {
-	seg, err := mapFD(fd, size)
+	// The children get the descriptor after the data (see attach).
+	if err == nil {
+		seg, err = mapFD(fd, size)
+	}
 	if err != nil {
 		ipc.Close(fd)
 		return nil, nil, nil, err
@@ -113,14 +104,18 @@ func attach(args []string, size int) (seg []byte, sysv bool, err error) {
 	if !ok {
 		return nil, true, errors.New("bad segment id " + args[1])
 	}
-	if seg, err = ipc.ShmAttach(id, 0); err != nil {
-		return nil, true, err
-	}
-	if len(seg) < size {
+	seg, err = attachID(id, size)
+	return seg, true, err
+}
+
+// attachID attaches the System V segment id, of at least size bytes.
+func attachID(id, size int) ([]byte, error) {
+	seg, err := ipc.ShmAttach(id, 0)
+	if err == nil && len(seg) < size {
 		ipc.ShmDetach(seg)
-		return nil, true, errors.New("the segment is too small")
+		return nil, errors.New("the segment is too small: not shmlab's")
 	}
-	return seg, true, nil
+	return seg, err
 }
 
 // unmap lets go of a segment: shmdt for System V, munmap for the others.
@@ -148,31 +143,27 @@ func shmAdvice(err error, size int) error {
 }
 
 // errTaken is fill's error for a segment another writer has taken.
-var errTaken = errors.New("the segment already has a writer, or holds data no reader has taken")
+var errTaken = errors.New("the segment already has a writer, or holds data no reader has taken (shmlab read takes them, shmlab rm removes it)")
 
 // fill is the sheet's mult_ten: it claims seg for this writer and stores
-// ten times each value and their sum in it. publish then hands it over.
-func fill(seg []byte, values []int64) (res []int64, sum int64, err error) {
-	if len(seg) < offResult+8*len(values) {
-		return nil, 0, errors.New("the segment is too small")
+// ten times each value and their sum in it; the caller has made sure
+// (check) that none of it overflows. publish then hands it over.
+func fill(seg []byte, values []int64) error {
+	if max := (len(seg) - offResult) / 8; len(values) > max {
+		return errors.New("the segment holds at most " + strconv.Itoa(max) + " items; the data have " + strconv.Itoa(len(values)))
 	}
 	if !atomic.CompareAndSwapUint32(word(seg, offClaim), 0, 1) {
-		return nil, 0, errTaken
+		return errTaken
 	}
 	*(*int64)(unsafe.Pointer(&seg[offN])) = int64(len(values))
-	res, s := view(seg)
+	res, sum := view(seg)
+	var s int64
 	for i, v := range values {
-		x, ok := input.Mul10(v)
-		if ok {
-			sum, ok = input.Add(sum, x)
-		}
-		if !ok {
-			return nil, 0, errors.New("overflow at item " + strconv.Itoa(i+1))
-		}
-		res[i] = x
+		res[i] = v * 10
+		s += v * 10
 	}
-	*s = sum
-	return res, sum, nil
+	*sum = s
+	return nil
 }
 
 // publish sets the futex word and wakes the reader. The store orders the
@@ -184,14 +175,13 @@ func publish(seg []byte) error {
 	return err
 }
 
-// await sleeps on the futex word until the writer has published. Before
-// each sleep, step says how long it may last (nil: until woken) or why to
-// give up instead.
-func await(seg []byte, step func() (*ipc.Timespec, error)) error {
+// await sleeps on the futex word until the writer has published, for at
+// most ts at a time (nil: until woken), asking check before each sleep
+// whether to give up instead.
+func await(seg []byte, ts *ipc.Timespec, check func() error) error {
 	done := word(seg, offDone)
 	for atomic.LoadUint32(done) == 0 {
-		ts, err := step()
-		if err != nil {
+		if err := check(); err != nil {
 			if atomic.LoadUint32(done) != 0 {
 				break // published just now: all is well
 			}
@@ -213,12 +203,13 @@ func view(seg []byte) ([]int64, *int64) {
 	return res, (*int64)(unsafe.Pointer(&seg[offSum]))
 }
 
-// report prints the sheet's two lines, "Result(in WHO): [...]" and
-// "Sum(in WHO): N".
-func report(stdout io.Writer, who string, res []int64, sum int64) error {
+// report prints the sheet's two lines about the segment's contents,
+// "Result(in WHO): [...]" and "Sum(in WHO): N".
+func report(stdout io.Writer, who string, seg []byte) error {
+	res, sum := view(seg)
 	out := cli.NewOutput(stdout)
 	out.Line("Result(in " + who + "): " + list(res))
-	out.Line("Sum(in " + who + "): " + strconv.FormatInt(sum, 10))
+	out.Line("Sum(in " + who + "): " + strconv.FormatInt(*sum, 10))
 	return out.Flush()
 }
 

@@ -49,6 +49,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 
@@ -56,6 +57,7 @@ import (
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -96,9 +98,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	r := shmLab.Flags(stdout)
-	sysv := r.Flags.Bool("sysv")
-	posix := r.Flags.Bool("posix")
-	memfd := r.Flags.Bool("memfd")
+	// One call in a loop: each inlined definition costs the binary bytes.
+	var opts [4]*bool
+	for i, name := range [...]string{"sysv", "posix", "memfd", "stream"} {
+		opts[i] = r.Flags.Bool(name)
+	}
+	sysv, posix, memfd, streaming := opts[0], opts[1], opts[2], opts[3]
+	count := r.Flags.Int("count", 0)
 	rest, err := r.Flags.Parse(args[1:])
 	if err != nil {
 		return err
@@ -112,80 +118,116 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *memfd:
 		kind = "memfd"
 	}
-	d, err := r.Data(rest, stdin, stdout)
-	if err != nil {
-		return err
+	if *count < 0 || *count > 0 && (!*streaming || len(rest) > 0 || r.Dialogue()) {
+		return cli.Usage("-count N goes with -stream, without FILE or -i: p1 makes the items 1..N")
 	}
-	results, err := d.Times10()
-	if err != nil {
-		return err
-	}
-	if _, err := d.Sum(results); err != nil {
-		return err
+	var values []int64
+	if *count == 0 {
+		d, err := r.Data(rest, stdin, stdout)
+		if err != nil {
+			return err
+		}
+		if !*streaming {
+			if err := check(d); err != nil {
+				return err
+			}
+		}
+		values = d.Values
 	}
 	g, err := r.Group(args[0], stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	size := offResult + 8*len(d.Values)
+	// The lab's segment holds the results; -stream's a ring, which p1
+	// fills and p2 empties.
+	size, roles, cargs := offResult+8*len(values), []string{"p1"}, []string(nil)
+	if *streaming {
+		size, roles, cargs = streamSize, []string{"p2", "p1"}, []string{"stream", strconv.Itoa(*count)}
+	}
 	seg, files, sargs, err := create(g, kind, size)
 	if err != nil {
 		return err
 	}
-	data, err := proc.DataFile(d.Values)
+	data, err := proc.DataFile(values)
 	if err != nil {
 		return err
 	}
-	_, err = g.Start("p1", append([]int{data}, files...), r.ChildArgs(sargs...)...)
+	// Every child gets the data on fd 3, the segment's descriptor, if it
+	// has one, on the next (see attach).
+	files = append([]int{data}, files...)
+	cargs = r.ChildArgs(append(cargs, sargs...)...)
+	for _, role := range roles {
+		if _, err = g.Start(role, files, cargs...); err != nil {
+			break
+		}
+	}
 	unix.Close(data)
-	for _, fd := range files {
+	for _, fd := range files[1:] {
 		ipc.Close(fd)
 	}
 	if err != nil {
 		return err
 	}
+	if *streaming {
+		return g.Wait()
+	}
 	// Sleep on the futex word, waking every tenth of a second to see
 	// whether p1 died or a signal came instead.
-	tenth := ipc.Timespec{Nsec: 100e6}
-	if err := await(seg, func() (*ipc.Timespec, error) { return &tenth, g.Check() }); err != nil {
+	if err := await(seg, &ipc.Timespec{Nsec: 100e6}, g.Check); err != nil {
 		return err
 	}
-	res, sum := view(seg)
-	if err := report(stdout, "main program", res, *sum); err != nil {
+	if err := report(stdout, "main program", seg); err != nil {
 		return err
 	}
 	return g.Wait()
 }
 
-func child(role string, args []string, stdout io.Writer) error {
-	if role != "p1" || len(args) == 0 {
-		return errors.New(role + ": bad arguments")
+// check refuses data whose results or sum overflow, saying where.
+func check(d *input.Data) error {
+	results, err := d.Times10()
+	if err == nil {
+		_, err = d.Sum(results)
 	}
-	if err := p1(args, stdout); err != nil {
-		return errors.New("p1: " + err.Error())
-	}
-	return nil
+	return err
 }
 
-// p1 is the sheet's mult_ten: it fills the segment, prints what it stored,
-// then publishes through the futex word.
-func p1(args []string, stdout io.Writer) error {
+// child runs p1 or p2. args are the segment's (see attach), after
+// "stream N" for -stream, where p1 makes the items 1..N, or with N = 0
+// reads them as the lab's p1 does.
+func child(role string, args []string, stdout io.Writer) error {
+	count := -1 // the lab
+	if len(args) > 2 && args[0] == "stream" {
+		count, _ = text.Atoi(args[1])
+		args = args[2:]
+	}
+	if len(args) == 0 || role != "p1" && (role != "p2" || count < 0) {
+		return errors.New(role + ": bad arguments")
+	}
 	values, err := proc.ReadData(proc.FirstFD)
+	size := offResult + 8*len(values)
+	if count >= 0 {
+		size = streamSize
+	}
+	var seg []byte
+	var sysv bool
+	if err == nil {
+		seg, sysv, err = attach(args, size)
+	}
+	if err == nil {
+		// The lab's p1 is the sheet's mult_ten: it fills the segment,
+		// prints what it stored, then publishes through the futex word.
+		if count >= 0 {
+			err = stream(role, int64(count), values, seg, stdout)
+		} else if err = fill(seg, values); err == nil {
+			if err = report(stdout, "process p1", seg); err == nil {
+				err = publish(seg)
+			}
+		}
+		unmap(seg, sysv)
+	}
 	if err != nil {
-		return err
+		return errors.New(role + ": " + err.Error())
 	}
-	seg, sysv, err := attach(args, offResult+8*len(values))
-	if err != nil {
-		return err
-	}
-	defer unmap(seg, sysv)
-	res, sum, err := fill(seg, values)
-	if err != nil {
-		return err
-	}
-	if err := report(stdout, "process p1", res, sum); err != nil {
-		return err
-	}
-	return publish(seg)
+	return nil
 }

