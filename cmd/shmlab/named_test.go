@@ -1,0 +1,214 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"ipclab/internal/labtest"
+)
+
+const (
+	sampleP1   = "Result(in process p1): [220, 330, 40, 550]\nSum(in process p1): 1140\n"
+	sampleMain = "Result(in main program): [220, 330, 40, 550]\nSum(in main program): 1140\n"
+)
+
+// place is a named segment a test's writer and reader meet at.
+type place struct {
+	kind   string
+	where  []string // -name NAME, or -sysv -key K
+	rm     []string // the arguments of shmlab rm
+	trace  []string // what read -trace shows of its removal
+	exists func() bool
+}
+
+var places int
+
+// newPlaces returns a fresh POSIX name and a fresh System V key, unique to
+// this test process.
+func newPlaces(t *testing.T) []place {
+	places++
+	name := "ipclab-test-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(places)
+	key := strconv.Itoa(0x73<<24 | (os.Getpid()&0xffff)<<8 | places&0xff)
+	return []place{
+		{"posix", []string{"-name", name}, []string{name}, []string{`[read] shm_unlink("/` + name + `") = 0`},
+			func() bool { _, err := os.Lstat("/dev/shm/" + name); return err == nil }},
+		{"sysv", []string{"-sysv", "-key", key}, []string{"-sysv", "-key", key}, []string{"[read] shmctl(", "IPC_RMID, NULL) = 0"},
+			func() bool { return sysvKeyExists(t, key) }},
+	}
+}
+
+// sysvKeyExists reports whether a System V segment has the key (decimal).
+func sysvKeyExists(t *testing.T, key string) bool {
+	b, err := os.ReadFile("/proc/sysvipc/shm")
+	if err != nil {
+		t.Skipf("no System V shared memory: %v", err)
+	}
+	for _, l := range strings.Split(string(b), "\n")[1:] {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == key {
+			return true
+		}
+	}
+	return false
+}
+
+// start runs shmlab with args in the background; wait returns its
+// standard output and error once it has ended.
+func start(t *testing.T, bin string, args ...string) (wait func() (string, string, error)) {
+	ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
+	cmd := labtest.Command(ctx, bin, args...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	return func() (string, string, error) {
+		defer cancel()
+		err := cmd.Wait()
+		return out.String(), errb.String(), err
+	}
+}
+
+// waitUntil polls until ok says yes.
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	for i := 0; i < 2000; i++ {
+		if ok() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("%s never happened", what)
+}
+
+// TestNamed: two unrelated processes meet at a named segment, POSIX or
+// System V, whichever comes first; the reader removes it at the end.
+func TestNamed(t *testing.T) {
+	bin := labtest.Build(t, "shmlab")
+	data := labtest.Testdata(t, "shm.txt")
+	for _, first := range []string{"read", "write"} {
+		for _, p := range newPlaces(t) {
+			t.Run(p.kind+"/"+first+" first", func(t *testing.T) {
+				write := append(append([]string{"write", "-trace"}, p.where...), data)
+				read := append([]string{"read", "-trace"}, p.where...)
+				var w, r labtest.Result
+				if first == "read" {
+					wait := start(t, bin, read...)
+					waitUntil(t, "the reader's segment", p.exists)
+					w = labtest.Run(t, bin, "", write...)
+					out, errs, err := wait()
+					r = labtest.Result{Stdout: out, Stderr: errs}
+					if err != nil {
+						t.Fatalf("shmlab %q: %v, stderr %q", read, err, errs)
+					}
+				} else {
+					// Not labtest.Run: the writer leaves the segment for the
+					// reader, which its leak check would count against it.
+					wait := start(t, bin, write...)
+					out, errs, err := wait()
+					if err != nil || !p.exists() {
+						t.Fatalf("shmlab %q: %v, stderr %q, segment there: %v", write, err, errs, p.exists())
+					}
+					w = labtest.Result{Stdout: out, Stderr: errs}
+					r = labtest.Run(t, bin, "", read...)
+				}
+				if w.Stdout != sampleP1 || r.Stdout != sampleMain {
+					t.Errorf("write printed %q, read %q; want %q, %q", w.Stdout, r.Stdout, sampleP1, sampleMain)
+				}
+				wantRead := p.trace
+				if first == "read" {
+					wantRead = append(wantRead, "FUTEX_WAIT, 0, NULL) = 0")
+				}
+				for _, c := range []struct {
+					role, stderr string
+					want         []string
+				}{
+					{"read", r.Stderr, wantRead},
+					{"write", w.Stderr, []string{"[write] futex(0x", "FUTEX_WAKE, 1) = "}},
+				} {
+					for _, s := range c.want {
+						if !strings.Contains(c.stderr, s) {
+							t.Errorf("%s -trace: no %q in\n%s", c.role, s, c.stderr)
+						}
+					}
+				}
+				if p.exists() {
+					t.Errorf("the segment is still there after read")
+				}
+			})
+		}
+	}
+}
+
+// TestNamedRemove: rm removes a segment a writer left, and says so
+// plainly when there is none.
+func TestNamedRemove(t *testing.T) {
+	bin := labtest.Build(t, "shmlab")
+	for _, p := range newPlaces(t) {
+		t.Run(p.kind, func(t *testing.T) {
+			write := append(append([]string{"write"}, p.where...), labtest.Testdata(t, "shm.txt"))
+			if err := labtest.Command(context.Background(), bin, write...).Run(); err != nil || !p.exists() {
+				t.Fatalf("shmlab %q: %v, segment there: %v", write, err, p.exists())
+			}
+			rm := append([]string{"rm", "-trace"}, p.rm...)
+			if r := labtest.Run(t, bin, "", rm...); r.Code != 0 || p.exists() || !strings.Contains(r.Stderr, "[rm] ") {
+				t.Errorf("shmlab %q: status %d, stderr %q, segment there: %v", rm, r.Code, r.Stderr, p.exists())
+			}
+			r := labtest.Run(t, bin, "", append([]string{"rm"}, p.rm...)...)
+			if r.Code != 1 || !strings.Contains(r.Stderr, "no such file or directory (there is no segment ") {
+				t.Errorf("shmlab %q again: status %d, stderr %q; want 1, no segment", rm, r.Code, r.Stderr)
+			}
+		})
+	}
+}
+
+// TestReadTimeout: read -timeout gives up when no writer comes, and
+// removes the segment it made.
+func TestReadTimeout(t *testing.T) {
+	bin := labtest.Build(t, "shmlab")
+	for _, p := range newPlaces(t) {
+		args := append([]string{"read", "-timeout", "200ms"}, p.where...)
+		r := labtest.Run(t, bin, "", args...)
+		if want := "shmlab: timed out after 200ms waiting for a writer\n"; r.Code != 1 || r.Stderr != want || r.Stdout != "" {
+			t.Errorf("shmlab %q: status %d, stdout %q, stderr %q; want 1, %q", args, r.Code, r.Stdout, r.Stderr, want)
+		}
+		if p.exists() {
+			t.Errorf("shmlab %q left its segment", args)
+		}
+	}
+}
+
+// TestNamedUsage: bad names and options are refused in one line, with
+// status 2, before anything is made.
+func TestNamedUsage(t *testing.T) {
+	bin := labtest.Build(t, "shmlab")
+	const invalid = ": a name is 1 to 255 bytes, without /, and not . or .."
+	long := strings.Repeat("x", 256)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"write", "-name", "a/b"}, `invalid name "a/b"` + invalid},
+		{[]string{"read", "-name", ".."}, `invalid name ".."` + invalid},
+		{[]string{"read", "-name", long}, `invalid name "` + long + `"` + invalid},
+		{[]string{"rm", "/"}, `invalid name ""` + invalid},
+		{[]string{"read"}, "name the object: -name NAME (or -sysv -key K)"},
+		{[]string{"rm"}, "name the object: -name NAME (or -sysv -key K)"},
+		{[]string{"read", "-sysv", "-key", "0"}, `-key: "0" is not a key: a non-zero number such as 42 or 0x2a`},
+		{[]string{"read", "-sysv", "-name", "x"}, "-sysv needs -key K (and no name): System V objects are found by key"},
+		{[]string{"rm", "-key", "5"}, "-key goes with -sysv"},
+		{[]string{"read", "-name", "x", "extra"}, "unexpected argument extra"},
+		{[]string{"read", "-name", "x", "-timeout", "soon"}, `-timeout: "soon" is not a duration such as 500ms, 2s or 1m`},
+		{[]string{"write", "-name", "x", "-timeout", "1s"}, "unknown option -timeout (see shmlab write -h)"},
+	} {
+		r := labtest.Run(t, bin, "", c.args...)
+		if want := "shmlab: " + c.want + "\n"; r.Code != 2 || r.Stderr != want {
+			t.Errorf("shmlab %q: status %d, stderr %q; want 2, %q", c.args, r.Code, r.Stderr, want)
+		}
+	}
+}
