@@ -28,7 +28,9 @@ sum in it and wakes the reader (futex FUTEX_WAKE); read (the main
 program's half) sleeps on the segment's futex word until then, prints
 what it finds and removes the segment. Whichever comes first creates it
 (mode 0600, exclusive create; the other opens it), so its size is fixed:
-a named segment holds at most 65536 items (512 KiB). NAME is a POSIX name
+a named segment holds at most 65536 items (512 KiB). One writer per
+segment; one that nobody read, or a killed reader made, stays until rm.
+NAME is a POSIX name
 (/dev/shm/NAME; a leading / is added; no other /; at most 255 bytes); K a
 non-zero key such as 42 or 0x2a.
 

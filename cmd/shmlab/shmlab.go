@@ -7,6 +7,10 @@
 // Synopsis:
 //
 //	shmlab [-i] [-sysv | -posix | -memfd] [-trace] [FILE]
+//	shmlab -stream [-count N] [-i] [-sysv | -posix | -memfd] [-trace] [FILE]
+//	shmlab write (-name NAME | -sysv -key K) [-trace] [FILE]
+//	shmlab read (-name NAME | -sysv -key K) [-timeout D] [-trace]
+//	shmlab rm [-trace] (NAME | -sysv -key K)
 //
 // Description:
 //
@@ -27,6 +31,29 @@
 // 64-bit and checked for overflow (the sheet's Array('i') silently wraps at
 // 32 bits, and its "Sum of squares" label is wrong: the value is the sum).
 //
+// With -stream the segment holds a bounded buffer instead, a ring of 1024
+// slots (internal/ring), and the parent starts p2 as well: p1 puts the
+// items in it, p2 takes them out and prints them, one per line. Each side
+// sleeps on a futex word when the ring is full (p1) or empty (p2) and
+// wakes the other only when it sleeps, so any number of items passes
+// through. With -count N p1 makes the items 1..N itself, and p2 prints one
+// line instead: the count, a checksum (the sum of i*item over the
+// positions i, which a lost, repeated or reordered item changes), verified
+// against the one 1..N must give (a mismatch is an error), and the rate.
+//
+// write, read and rm let two unrelated processes meet at a named segment: a
+// POSIX object /dev/shm/NAME (-name NAME; shm_open, fallocate, mmap) or a
+// System V segment with key K (-sysv -key K; shmget, shmat). Whichever of
+// write and read comes first creates it, exclusively and with mode 0600,
+// and the other opens it; as the reader may come first, its size is fixed
+// for 65536 items (512 KiB). write is p1's half of the lab: it stores the
+// results and the sum, prints them and publishes (FUTEX_WAKE); a second
+// writer is refused. read is the main program's half: it sleeps on the
+// futex word (for at most -timeout D, if given) until a writer has
+// published, prints what it finds and removes the segment. rm removes one
+// (shm_unlink, or shmctl IPC_RMID on the key). A segment left by a killed
+// reader or a writer nobody read stays until rm.
+//
 // Options:
 //
 //	-i      the sheet's dialogue: "Enter the datasize: ", then
@@ -34,11 +61,30 @@
 //	-sysv   a System V segment (the default)
 //	-posix  a POSIX shared memory object in /dev/shm
 //	-memfd  an anonymous memory file (memfd_create)
+//	-stream p1 and p2 pass the items through a ring in the segment
+//	-count N
+//	        with -stream: p1 makes the items 1..N instead of reading them
+//	-name NAME
+//	        write, read, rm: the POSIX object /dev/shm/NAME
+//	-sysv -key K
+//	        write, read, rm: the System V segment with key K (42, 0x2a)
+//	-timeout D
+//	        read: give up after D (500ms, 2s, 1m) without a writer;
+//	        0, the default, waits for ever
 //	-trace  print each IPC system call to standard error
 //
 // Example:
 //
 //	$ shmlab testdata/shm.txt
+//	Result(in process p1): [220, 330, 40, 550]
+//	Sum(in process p1): 1140
+//	Result(in main program): [220, 330, 40, 550]
+//	Sum(in main program): 1140
+//
+//	$ shmlab -stream -count 1000000
+//	1000000 items, checksum 333333833333500000 (verified), 43360591 items/s
+//
+//	$ shmlab read -name lab & shmlab write -name lab testdata/shm.txt
 //	Result(in process p1): [220, 330, 40, 550]
 //	Sum(in process p1): 1140
 //	Result(in main program): [220, 330, 40, 550]
@@ -72,9 +118,13 @@ Options:
   -sysv     a System V segment: shmget, shmat, shmctl (the default)
   -posix    a POSIX shared memory object in /dev/shm, mapped with mmap
   -memfd    an anonymous memory file (memfd_create), mapped with mmap
+  -stream   p1 passes the items to p2 through a ring in the segment
+  -count N  with -stream: p1 makes the items 1..N; p2 checks them
 ` + lab.Common + `
 Example: shmlab testdata/shm.txt
          printf '4\n22\n33\n4\n55\n' | shmlab -i -memfd
+         shmlab -stream -count 1000000 -posix
+See also shmlab write -h: two unrelated processes and a named segment.
 `,
 	Prompts: input.Prompts{Size: "Enter the datasize: ", Item: "Enter the data: "},
 }
