@@ -37,7 +37,7 @@
 // all have. Each record is BYTES long (default 4096, PIPE_BUF, the largest
 // write POSIX makes atomic; 24 to 1048576): the writer's number, its
 // sequence number and the item, then a pattern derived from the first two.
-// Each writer prints "Writer W sent K records"; the reader prints one
+// Each writer prints "Writer W sent K records"; the reader prints, last, one
 // verdict, "Received R records from N writers: none torn, each writer's
 // complete and in order", or how many records were torn, out of their
 // writer's order or missing (not received whole), and then fails. Above

@@ -117,6 +117,9 @@ func writer(w io.WriteCloser, id, n, size int, values []int64, out *cli.Output) 
 		seq++
 	}
 	out.Line("Writer " + strconv.Itoa(id) + " sent " + count(seq, "record"))
+	// Out before the end closes: the reader's verdict, which waits for
+	// every writer's close, then comes after all the writers' lines.
+	out.Flush()
 	return w.Close()
 }
 
