@@ -41,9 +41,10 @@
 // verdict, "Received R records from N writers: none torn, each writer's
 // complete and in order", or how many records were torn, out of their
 // writer's order or missing (not received whole), and then fails. Above
-// PIPE_BUF, Linux tears records whenever a writer has to wait for room in
-// the middle of one: always beyond the pipe's capacity (64 KiB), and at
-// sizes that are not a multiple of the page size.
+// PIPE_BUF nothing is promised: Linux may tear a record whenever its writer
+// has to wait for room in the middle of it, and with several writers it
+// tears most records larger than the pipe's buffer (64 KiB with 4 KiB
+// pages) and many whose size is not a multiple of the page size.
 //
 // "pipelab send" and "pipelab recv" are p1 and p2 on their own, joined by
 // the shell's pipe or by the named pipe PATH. They are all the WASI build
