@@ -68,7 +68,7 @@ func send(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	defer done()
 	out := cli.NewOutput(msgs)
 	defer out.Flush()
-	return sender(w, d.Values, out)
+	return sender(w, nil, d.Values, out)
 }
 
 // recv is "pipelab recv": the lab's p2 on its own.
@@ -94,5 +94,5 @@ func recv(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	defer done()
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
-	return receiver(r, out)
+	return receiver(r, nil, out)
 }

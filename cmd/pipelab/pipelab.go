@@ -6,7 +6,8 @@
 //
 // Synopsis:
 //
-//	pipelab [-i] [-trace] [FILE]
+//	pipelab [-i] [-trace] [-duplex] [FILE]
+//	pipelab [-i] [-trace] -writers N [-size BYTES] [FILE]
 //	pipelab send [-fifo PATH] [-trace] [FILE]
 //	pipelab recv [-fifo PATH] [-trace]
 //
@@ -22,6 +23,29 @@
 // the data hold no 0, p1 sends it after the last item. The two children run
 // at the same time, so their lines interleave.
 //
+// With -duplex the parent makes two pipes, the sheet's "two pipes for two
+// way communication": p2 sends each record it receives back to p1 through
+// the second pipe, and p1 waits for it before sending the next and prints
+// "Ack: X" under "Messages Sent: X". The end marker 0 is acknowledged too,
+// so p1 knows that p2 has everything before it ends; p1 prints "Ack: 0"
+// only when the data hold the 0 (and it printed "Messages Sent: 0").
+//
+// With -writers N (1 to 64) N writer processes share the one pipe and a
+// reader checks what comes out. The items are dealt out in turn (item i to
+// writer i%N+1); the first 0 still ends the data but is not sent, since each
+// writer ends by closing its end and the reader stops at end of file, when
+// all have. Each record is BYTES long (default 4096, PIPE_BUF, the largest
+// write POSIX makes atomic; 24 to 1048576): the writer's number, its
+// sequence number and the item, then a pattern derived from the first two.
+// Each writer prints "Writer W sent K records"; the reader prints, last, one
+// verdict, "Received R records from N writers: none torn, each writer's
+// complete and in order", or how many records were torn, out of their
+// writer's order or missing (not received whole), and then fails. Above
+// PIPE_BUF nothing is promised: Linux may tear a record whenever its writer
+// has to wait for room in the middle of it, and with several writers it
+// tears most records larger than the pipe's buffer (64 KiB with 4 KiB
+// pages) and many whose size is not a multiple of the page size.
+//
 // "pipelab send" and "pipelab recv" are p1 and p2 on their own, joined by
 // the shell's pipe or by the named pipe PATH. They are all the WASI build
 // (GOOS=wasip1) has: there the host joins two processes' standard output
@@ -32,6 +56,9 @@
 //	-i          the sheet's dialogue: "Enter dataset size: ", then
 //	            "Enter the data: " per item (default on a terminal)
 //	-trace      print each IPC system call to standard error
+//	-duplex     a second pipe carries p2's acknowledgements back to p1
+//	-writers N  N writers (1 to 64) share the pipe; a reader checks it
+//	-size BYTES (with -writers) the record size, default 4096 (PIPE_BUF)
 //	-fifo PATH  (send, recv) the named pipe PATH, made if missing and
 //	            removed by whoever made it, instead of standard output
 //	            or input
@@ -42,6 +69,10 @@
 //	Messages Sent: 12
 //	Messages Received: 12
 //	...
+//	$ pipelab -writers 8 FILE     # FILE holding 10,000 items
+//	Writer 3 sent 1250 records
+//	...
+//	Received 10000 records from 8 writers: none torn, each writer's complete and in order
 package main
 
 import (
@@ -66,9 +97,18 @@ Sends the integers in FILE (or standard input) from process p1 to process p2
 through a pipe; the data end at the first 0.
 
 Options:
+  -duplex   a second pipe: p2 acknowledges each message to p1 ("Ack: X")
+  -writers N
+            N writers (1 to 64) share the pipe, each sending its share of the
+            items; a reader checks that no record was torn or reordered
+  -size BYTES
+            with -writers: the record size, 24 to 1048576 (default 4096,
+            PIPE_BUF; larger writes may tear)
 ` + lab.Common + `
 Example: pipelab testdata/pipe.txt
          printf '5\n12\n34\n423\n2\n0\n' | pipelab -i
+         pipelab -duplex testdata/pipe.txt
+         seq 10000 | pipelab -writers 8
 `,
 	Prompts: prompts,
 }
@@ -94,7 +134,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	r := pipeLab.Flags(stdout)
+	duplex := r.Flags.Bool("duplex")
+	writers := r.Flags.String("writers", unset)
+	size := r.Flags.String("size", unset)
 	rest, err := r.Flags.Parse(args[1:])
+	if err != nil {
+		return err
+	}
+	m, err := parseMode(*duplex, *writers, *size)
 	if err != nil {
 		return err
 	}
@@ -110,54 +157,109 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			break
 		}
 	}
-	return parent(r, args[0], d.Values, stdout, stderr)
+	return parent(r, args[0], m, d.Values, stdout, stderr)
 }
 
-func parent(r *lab.Run, prog string, values []int64, stdout, stderr io.Writer) error {
+func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.Writer) error {
 	g, err := r.Group(prog, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	rd, wr, err := ipc.Pipe2(unix.O_CLOEXEC)
-	if err != nil {
-		return err
-	}
-	data, err := proc.DataFile(values)
-	if err != nil {
-		unix.Close(rd)
-		unix.Close(wr)
-		return err
-	}
-	_, err = g.Start("p1", []int{wr, data}, r.ChildArgs()...)
-	if err == nil {
-		_, err = g.Start("p2", []int{rd}, r.ChildArgs()...)
-	}
-	// The parent keeps no end of the pipe: when p1 ends, p2 must see EOF.
-	ipc.Close(wr)
-	ipc.Close(rd)
-	unix.Close(data)
-	if err != nil {
+	if err := startChildren(g, r, m, values); err != nil {
 		return err
 	}
 	return g.Wait()
 }
 
+// startChildren makes the pipes and starts the children on them: p1 and p2
+// on one pipe, or on two with -duplex, or -writers N writers and a reader.
+// The parent keeps no end of a pipe: when its writers end, the reader must
+// see EOF.
+func startChildren(g *proc.Group, r *lab.Run, m mode, values []int64) error {
+	var ends [4]int // the pipes' write and read ends; the second pipe's with -duplex
+	npipes := 1
+	if m.duplex {
+		npipes = 2
+	}
+	for i := 0; i < npipes; i++ {
+		rd, wr, err := ipc.Pipe2(unix.O_CLOEXEC)
+		if err != nil {
+			closeAll(ends[:2*i])
+			return err
+		}
+		ends[2*i], ends[2*i+1] = wr, rd
+	}
+	defer closeAll(ends[:2*npipes])
+	if m.writers > 0 && len(values) > 0 && values[len(values)-1] == 0 {
+		// No 0 crosses the pipe: each writer ends by closing its end.
+		values = values[:len(values)-1]
+	}
+	data, err := proc.DataFile(values)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(data)
+	wr, rd := ends[0], ends[1]
+	if m.writers > 0 {
+		n, size := strconv.Itoa(m.writers), strconv.Itoa(m.size)
+		for i := 0; i <= m.writers && err == nil; i++ {
+			id := (i + 1) % (m.writers + 1) // writer1 … writerN, then the reader, 0
+			name, files := "reader", []int{rd, data}
+			if id > 0 {
+				name, files = "writer"+strconv.Itoa(id), []int{wr, data}
+			}
+			_, err = g.Start(name, files, r.ChildArgs(strconv.Itoa(id), n, size)...)
+		}
+		return err
+	}
+	p1, p2 := []int{wr, data}, []int{rd}
+	var args []string
+	if m.duplex {
+		p1, p2 = []int{wr, ends[3], data}, []int{rd, ends[2]}
+		args = []string{"duplex"}
+	}
+	if _, err = g.Start("p1", p1, r.ChildArgs(args...)...); err == nil {
+		_, err = g.Start("p2", p2, r.ChildArgs(args...)...)
+	}
+	return err
+}
+
+// closeAll closes the parent's pipe ends.
+func closeAll(fds []int) {
+	for _, fd := range fds {
+		ipc.Close(fd)
+	}
+}
+
+// child runs the role it was started as. Its descriptors are the pipe end
+// at FirstFD, then p1's and p2's end of the acknowledgement pipe with
+// -duplex, then the data file for p1, a writer and the reader.
 func child(role string, args []string, stdout io.Writer) error {
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
 	const ch = proc.FirstFD // the pipe end
+	duplex := len(args) > 0 && args[0] == "duplex"
 	switch role {
 	case "p1":
-		values, err := proc.ReadData(ch + 1)
+		var ack io.Reader
+		data := ch + 1
+		if duplex {
+			ack, data = pipeEnd(ch+1), ch+2
+		}
+		values, err := proc.ReadData(data)
 		if err != nil {
 			return err
 		}
-		return childError("p1: ", sender(pipeEnd(ch), values, out))
+		return childError("p1: ", sender(pipeEnd(ch), ack, values, out))
 	case "p2":
-		return childError("p2: ", receiver(pipeEnd(ch), out))
+		var ack io.Writer
+		if duplex {
+			ack = pipeEnd(ch + 1)
+		}
+		return childError("p2: ", receiver(pipeEnd(ch), ack, out))
 	}
-	return errors.New("unknown role " + role)
+	return writersChild(role, args, out)
 }
 
 // childError prefixes a child's error with its role. A child whose peer

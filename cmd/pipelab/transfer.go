@@ -30,20 +30,35 @@ var (
 
 // sender writes each item to w as one record (one Write of 8 bytes, below
 // PIPE_BUF, so atomic), then the end marker 0 if the data did not end with
-// it, and closes w.
-func sender(w io.WriteCloser, values []int64, out *cli.Output) error {
+// it, and closes w. With ack (the duplex lab's second pipe) it waits after
+// each record, the marker too, for the receiver to send it back, and prints
+// "Ack: X" under each "Messages Sent: X".
+func sender(w io.WriteCloser, ack io.Reader, values []int64, out *cli.Output) error {
 	var rec [record.Size]byte
-	for _, v := range values {
+	shown := len(values)
+	if shown == 0 || values[shown-1] != 0 {
+		values = append(values, 0)
+	}
+	for i, v := range values {
 		record.Put(rec[:], v)
 		if _, err := w.Write(rec[:]); err != nil {
 			return writeError(err)
 		}
-		out.Line("Messages Sent: " + strconv.FormatInt(v, 10))
-	}
-	if len(values) == 0 || values[len(values)-1] != 0 {
-		record.Put(rec[:], 0)
-		if _, err := w.Write(rec[:]); err != nil {
-			return writeError(err)
+		s := strconv.FormatInt(v, 10)
+		if i < shown {
+			out.Line("Messages Sent: " + s)
+		}
+		if ack == nil {
+			continue
+		}
+		if err := readRecord(ack, rec[:]); err != nil {
+			return err
+		}
+		if a := record.Get(rec[:]); a != v {
+			return errors.New("acknowledgement " + strconv.FormatInt(a, 10) + " for " + s)
+		}
+		if i < shown {
+			out.Line("Ack: " + s)
 		}
 	}
 	return w.Close()
@@ -57,20 +72,35 @@ func writeError(err error) error {
 	return err
 }
 
+// readRecord reads one record from r into rec; end of file before a whole
+// record means the other side went away.
+func readRecord(r io.Reader, rec []byte) error {
+	_, err := io.ReadFull(r, rec)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errEarlyEnd
+	}
+	return err
+}
+
 // receiver reads records from r and prints them until the end marker 0.
-func receiver(r io.Reader, out *cli.Output) error {
+// With ack (the duplex lab) it sends each record back, the marker too.
+func receiver(r io.Reader, ack io.Writer, out *cli.Output) error {
 	var rec [record.Size]byte
 	for {
-		if _, err := io.ReadFull(r, rec[:]); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return errEarlyEnd
-			}
+		if err := readRecord(r, rec[:]); err != nil {
 			return err
 		}
 		v := record.Get(rec[:])
+		if v != 0 {
+			out.Line("Messages Received: " + strconv.FormatInt(v, 10))
+		}
+		if ack != nil {
+			if _, err := ack.Write(rec[:]); err != nil {
+				return writeError(err)
+			}
+		}
 		if v == 0 {
 			return nil
 		}
-		out.Line("Messages Received: " + strconv.FormatInt(v, 10))
 	}
 }
