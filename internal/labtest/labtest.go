@@ -167,8 +167,9 @@ func exitCode(t testing.TB, err error) int {
 // created by process pid is still there.
 func CheckClean(t testing.TB, pid int) {
 	t.Helper()
-	// Children die with their parent (PR_SET_PDEATHSIG), but the kernel
-	// delivers that asynchronously: give them a moment to go.
+	// Children end when they notice their parent's death (their lifeline
+	// reads end-of-file), which takes a moment: give them up to two
+	// seconds to go.
 	var procs []string
 	for i := 0; i < 100; i++ {
 		if procs = Marked(t); len(procs) == 0 {
