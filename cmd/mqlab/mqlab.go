@@ -395,7 +395,9 @@ func sendAll(q queue, values []int64, prio bool, fixed uint) error {
 			return err
 		}
 	}
-	return q.send(nil, fixed)
+	// The end goes at the lowest priority, behind every item of a higher
+	// one (of this sender's and of others' on a named queue).
+	return q.send(nil, 0)
 }
 
 // consumer prints the values received until the empty message; with prio,

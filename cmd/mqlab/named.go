@@ -34,7 +34,8 @@ as 42 or 0x2a.
 Options:
   -name NAME    the POSIX queue (/dev/mqueue/NAME where mqueue is mounted)
   -sysv -key K  the System V queue with key K instead
-  -prio P       send with priority P (0-3; System V: message type 4-P)
+  -prio P       send with priority P (0-3; System V: message type 4-P);
+                the end message goes at priority 0, behind the items
   -n COUNT      recv: stop after COUNT values
   -timeout D    recv: give up when no message comes within D (500ms, 2s, 1m)
   -type T       recv -sysv: msgtyp T (>0: that type; <0: lowest type <= |T|)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"ipclab/internal/labtest"
 )
@@ -57,35 +56,6 @@ func sysvKeyExists(t *testing.T, key string) bool {
 	return false
 }
 
-// start runs shmlab with args in the background; wait returns its
-// standard output and error once it has ended.
-func start(t *testing.T, bin string, args ...string) (wait func() (string, string, error)) {
-	ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
-	cmd := labtest.Command(ctx, bin, args...)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	return func() (string, string, error) {
-		defer cancel()
-		err := cmd.Wait()
-		return out.String(), errb.String(), err
-	}
-}
-
-// waitUntil polls until ok says yes.
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	for i := 0; i < 2000; i++ {
-		if ok() {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("%s never happened", what)
-}
-
 // TestNamed: two unrelated processes meet at a named segment, POSIX or
 // System V, whichever comes first; the reader removes it at the end.
 func TestNamed(t *testing.T) {
@@ -98,8 +68,8 @@ func TestNamed(t *testing.T) {
 				read := append([]string{"read", "-trace"}, p.where...)
 				var w, r labtest.Result
 				if first == "read" {
-					wait := start(t, bin, read...)
-					waitUntil(t, "the reader's segment", p.exists)
+					wait := labtest.Start(t, bin, read...)
+					labtest.WaitUntil(t, "the reader's segment", p.exists)
 					w = labtest.Run(t, bin, "", write...)
 					out, errs, err := wait()
 					r = labtest.Result{Stdout: out, Stderr: errs}
@@ -109,7 +79,7 @@ func TestNamed(t *testing.T) {
 				} else {
 					// Not labtest.Run: the writer leaves the segment for the
 					// reader, which its leak check would count against it.
-					wait := start(t, bin, write...)
+					wait := labtest.Start(t, bin, write...)
 					out, errs, err := wait()
 					if err != nil || !p.exists() {
 						t.Fatalf("shmlab %q: %v, stderr %q, segment there: %v", write, err, errs, p.exists())
