@@ -3,11 +3,12 @@ package main
 import (
 	"errors"
 	"io"
-	"sync/atomic"
+	"os"
 
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/lab"
+	"ipclab/internal/proc"
 	"ipclab/ipc"
 )
 
@@ -22,7 +23,7 @@ func (e end) open(stderr io.Writer) (p io.ReadWriteCloser, done func(), err erro
 		role, flags, std = "send", unix.O_WRONLY, 1
 	}
 	lab.Trace(e.trace, stderr, role)
-	fd, done, err := endpoint(e.fifo, flags, std, stderr)
+	fd, done, err := endpoint(e.fifo, flags, std, e.trace)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -31,39 +32,88 @@ func (e end) open(stderr io.Writer) (p io.ReadWriteCloser, done func(), err erro
 
 // endpoint opens the FIFO at path (making it if missing) with flags, or
 // returns std when path is empty. done closes it and removes a FIFO this
-// process made — also when a signal ends the process, perhaps while it
-// waits in open(2) for the other side.
-func endpoint(path string, flags, std int, stderr io.Writer) (fd int, done func(), err error) {
+// process made.
+//
+// A FIFO this process makes must not outlive it, also when a signal kills
+// it, perhaps while it waits in open(2) for the other side. The labs have
+// no signal handlers (see package proc); instead a guard child makes the
+// FIFO, and removes it when its lifeline says this process is gone.
+func endpoint(path string, flags, std int, trace bool) (fd int, done func(), err error) {
 	if path == "" {
 		return std, func() {}, nil
 	}
-	// The signal handler goes in before the FIFO exists: a signal right
-	// after mkfifo must still remove it.
-	var made atomic.Bool
+	g, made, err := guardFIFO(path, trace)
+	if err != nil {
+		return -1, nil, err
+	}
 	remove := func() {
-		if made.Load() {
+		if made {
 			unix.Unlink(path)
 		}
-	}
-	stop := exitOnSignal(stderr, remove)
-	switch err := ipc.Mkfifo(path, 0o600); {
-	case err == nil:
-		made.Store(true)
-	case !errors.Is(err, unix.EEXIST):
-		stop()
-		return -1, nil, err
+		g.Close()
 	}
 	fd, err = ipc.OpenFIFO(path, flags)
 	if err != nil {
-		stop()
 		remove()
 		return -1, nil, err
 	}
 	return fd, func() {
-		stop()
 		ipc.Close(fd)
 		remove()
 	}, nil
+}
+
+// guardFIFO starts the guard, which makes the FIFO and says on a pipe
+// whether it did: a byte, 0 or mkfifo's errno (EEXIST: there was one).
+func guardFIFO(path string, trace bool) (g *proc.Group, made bool, err error) {
+	g, err = proc.NewGroup("pipelab", os.Stdout, os.Stderr)
+	if err != nil {
+		return nil, false, err
+	}
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		return nil, false, os.NewSyscallError("pipe2", err)
+	}
+	args := []string{path}
+	if trace {
+		args = []string{"-trace", path}
+	}
+	_, err = g.Start("guard", []int{p[1]}, args...)
+	unix.Close(p[1])
+	var b [1]byte
+	if err == nil {
+		if n, _ := unix.Read(p[0], b[:]); n != 1 {
+			err = g.Wait() // it died: say how
+		}
+	}
+	unix.Close(p[0])
+	if e := unix.Errno(b[0]); err == nil && e != 0 && e != unix.EEXIST {
+		err = os.NewSyscallError("mkfifo", e)
+	}
+	if err != nil {
+		g.Close()
+		return nil, false, err
+	}
+	return g, b[0] == 0, nil
+}
+
+// guard is the guard child: it makes the FIFO at path, reports on
+// descriptor FirstFD, and waits. If its parent dies first it removes the
+// FIFO, quietly; else the parent removes it and kills the guard.
+func guard(path string) error {
+	proc.OnOrphan(func() {
+		unix.Unlink(path)
+		os.Exit(0)
+	})
+	var e unix.Errno
+	if err := ipc.Mkfifo(path, 0o600); err != nil && !errors.As(err, &e) {
+		e = unix.EINVAL // NUL in the path
+	}
+	unix.Write(proc.FirstFD, []byte{byte(e)})
+	if e != 0 {
+		return nil
+	}
+	select {} // the lifeline's watcher ends the process
 }
 
 // pipeEnd is a pipe descriptor as sender and receiver use it, read and

@@ -61,7 +61,8 @@
 //	-size BYTES (with -writers) the record size, default 4096 (PIPE_BUF)
 //	-fifo PATH  (send, recv) the named pipe PATH, made if missing and
 //	            removed by whoever made it, instead of standard output
-//	            or input
+//	            or input; a guard child makes it and removes it should
+//	            pipelab be killed (there is no signal handler)
 //
 // Example:
 //
@@ -252,6 +253,8 @@ func child(role string, args []string, stdout io.Writer) error {
 			return err
 		}
 		return childError("p1: ", sender(pipeEnd(ch), ack, values, out))
+	case "guard":
+		return guard(args[0])
 	case "p2":
 		var ack io.Writer
 		if duplex {
