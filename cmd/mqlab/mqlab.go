@@ -145,6 +145,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return msgAdvice(err)
 		}
 		g.Cleanup(func() error { return ipc.MsgRemove(id) })
+		if err := roomy(id); err != nil {
+			return err
+		}
 		qargs = []string{"sysv", strconv.Itoa(id)}
 	} else {
 		name := proc.ObjectName("mq")
@@ -228,6 +231,17 @@ func msgAdvice(err error) error {
 		return cli.Advise(err, "this kernel has no System V IPC (CONFIG_SYSVIPC); try without -sysv")
 	case errors.Is(err, unix.ENOSPC):
 		return cli.Advise(err, "too many System V queues: raise /proc/sys/kernel/msgmni")
+	}
+	return err
+}
+
+// roomy checks that System V queue id holds a message: one with fewer
+// bytes than that (msgmnb lowered) makes every msgsnd wait for ever.
+func roomy(id int) error {
+	ds, err := ipc.MsgStat(id)
+	if err == nil && ds.Qbytes < record.Size {
+		return errors.New("the System V queue holds " + strconv.FormatUint(uint64(ds.Qbytes), 10) +
+			" bytes, less than one message of " + strconv.Itoa(record.Size) + ": raise /proc/sys/kernel/msgmnb")
 	}
 	return err
 }

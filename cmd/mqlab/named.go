@@ -154,6 +154,12 @@ func openQueue(w *lab.Where, nonblock bool) (q queue, created bool, err error) {
 		if err != nil {
 			return nil, false, msgAdvice(err)
 		}
+		if err := roomy(id); err != nil {
+			if created {
+				ipc.MsgRemove(id)
+			}
+			return nil, false, err
+		}
 		sq := newSysV(id)
 		if nonblock {
 			sq.flags = unix.IPC_NOWAIT

@@ -96,11 +96,13 @@ func Parse(r io.Reader, name string) (*Data, error) {
 			if len(tok) == 0 {
 				tokLine = line
 			}
-			if len(tok) < maxToken {
-				tok = append(tok, c)
-			} else {
+			if len(tok) == maxToken {
+				// Too long for an integer whatever follows: say so now,
+				// or an endless token (/dev/zero) is read for ever.
 				long = true
+				return nil, flush()
 			}
+			tok = append(tok, c)
 		}
 	}
 	if err := flush(); err != nil {
@@ -155,8 +157,9 @@ func Dialogue(r io.Reader, w io.Writer, sizePrompt, itemPrompt string) (*Data, e
 	const name = "stdin"
 	br := newReader(r)
 	line := 0
-	// readLine returns the next line, trimmed and cut to maxToken+1 bytes
-	// (enough for Int to see it is too long), or io.EOF.
+	// readLine returns the next line, trimmed, or io.EOF; of a longer line
+	// only its first maxToken+1 bytes (enough for Int to see it is too
+	// long), returned as soon as the line is known to be too long.
 	readLine := func() (string, error) {
 		var b []byte
 		c, err := br.ReadByte()
@@ -164,8 +167,15 @@ func Dialogue(r io.Reader, w io.Writer, sizePrompt, itemPrompt string) (*Data, e
 			return "", err
 		}
 		for ; err == nil && c != '\n'; c, err = br.ReadByte() {
-			if (len(b) > 0 || !isSpace(c)) && len(b) <= maxToken {
+			switch {
+			case len(b) == 0 && isSpace(c):
+			case len(b) <= maxToken:
 				b = append(b, c)
+			case !isSpace(c):
+				// Past maxToken: no integer, whatever follows (and
+				// /dev/zero has no newline). Int sees it is too long.
+				line++
+				return string(b), nil
 			}
 		}
 		for len(b) > 0 && isSpace(b[len(b)-1]) {

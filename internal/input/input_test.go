@@ -2,6 +2,7 @@ package input
 
 import (
 	"errors"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -62,6 +63,7 @@ func TestDialogue(t *testing.T) {
 		{"2\n1\n\n", nil, "S: I: I: ", `stdin:3: expected an integer, got an empty line`},
 		{"2\n1 2\n", nil, "S: I: ", `stdin:2: "1 2" is not an integer`},
 		{"99999999999999999999\n", nil, "S: ", `stdin:1: dataset size: "99999999999999999999" is out of range (a signed 64-bit integer)`},
+		{"2\n5" + strings.Repeat(" ", 70) + "x\n6\n", nil, "S: I: ", `stdin:2: "5` + strings.Repeat(" ", maxToken) + `..." is not an integer`},
 	} {
 		var out strings.Builder
 		d, err := Dialogue(strings.NewReader(c.in), &out, "S: ", "I: ")
@@ -77,6 +79,27 @@ func TestDialogue(t *testing.T) {
 		if err != nil || !slices.Equal(d.Values, c.vals) {
 			t.Errorf("Dialogue(%q) = %v, %v, want %v", c.in, d, err, c.vals)
 		}
+	}
+}
+
+// zeros is an endless stream of NUL bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestEndless: a token or line with no end (/dev/zero) is an error once it
+// is too long for an integer, not a read for ever.
+func TestEndless(t *testing.T) {
+	nuls := `"` + strings.Repeat(`\x00`, maxToken) + `..." is not an integer`
+	if _, err := Parse(zeros{}, "f"); err == nil || err.Error() != "f:1: "+nuls {
+		t.Errorf("Parse(endless NULs) = %v, want %q", err, "f:1: "+nuls)
+	}
+	want := `stdin:1: dataset size: "` + strings.Repeat(`\x00`, maxToken+1) + `..." is not an integer`
+	if _, err := Dialogue(zeros{}, io.Discard, "S: ", "I: "); err == nil || err.Error() != want {
+		t.Errorf("Dialogue(endless NULs) = %v, want %q", err, want)
 	}
 }
 
