@@ -6,7 +6,7 @@
 //
 // Synopsis:
 //
-//	mqlab [-i] [-sysv] [-trace] [FILE]
+//	mqlab [-i] [-sysv] [-trace] [-timeout D] [FILE]
 //
 // Description:
 //
@@ -30,6 +30,11 @@
 //	        "Enter the data: " per item (default on a terminal)
 //	-sysv   use a System V message queue (msgget/msgsnd/msgrcv/msgctl)
 //	-trace  print each IPC system call to standard error
+//	-timeout D
+//	        give up when p1 or p2 stays stopped (kill -STOP, say) for D,
+//	        as its peer would wait for ever: the parent says so, ends
+//	        the lab and exits 1 (500ms, 2s, 1m; default 10s; 0 waits
+//	        for ever)
 //
 // Example:
 //

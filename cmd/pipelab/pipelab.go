@@ -6,8 +6,8 @@
 //
 // Synopsis:
 //
-//	pipelab [-i] [-trace] [-duplex] [FILE]
-//	pipelab [-i] [-trace] -writers N [-size BYTES] [FILE]
+//	pipelab [-i] [-trace] [-timeout D] [-duplex] [FILE]
+//	pipelab [-i] [-trace] [-timeout D] -writers N [-size BYTES] [FILE]
 //	pipelab send [-fifo PATH] [-trace] [FILE]
 //	pipelab recv [-fifo PATH] [-trace]
 //
@@ -56,6 +56,10 @@
 //	-i          the sheet's dialogue: "Enter dataset size: ", then
 //	            "Enter the data: " per item (default on a terminal)
 //	-trace      print each IPC system call to standard error
+//	-timeout D  give up when p1, p2, a writer or the reader stays stopped
+//	            (kill -STOP, say) for D, as its peer would wait for ever:
+//	            the parent says so, ends the lab and exits 1 (500ms, 2s,
+//	            1m; default 10s; 0 waits for ever)
 //	-duplex     a second pipe carries p2's acknowledgements back to p1
 //	-writers N  N writers (1 to 64) share the pipe; a reader checks it
 //	-size BYTES (with -writers) the record size, default 4096 (PIPE_BUF)

@@ -6,8 +6,8 @@
 //
 // Synopsis:
 //
-//	shmlab [-i] [-sysv | -posix | -memfd] [-trace] [FILE]
-//	shmlab -stream [-count N] [-i] [-sysv | -posix | -memfd] [-trace] [FILE]
+//	shmlab [-i] [-sysv | -posix | -memfd] [-trace] [-timeout D] [FILE]
+//	shmlab -stream [-count N] [-i] [-sysv | -posix | -memfd] [-trace] [-timeout D] [FILE]
 //	shmlab write (-name NAME | -sysv -key K) [-trace] [FILE]
 //	shmlab read (-name NAME | -sysv -key K) [-timeout D] [-trace]
 //	shmlab rm [-trace] (NAME | -sysv -key K)
@@ -69,8 +69,11 @@
 //	-sysv -key K
 //	        write, read, rm: the System V segment with key K (42, 0x2a)
 //	-timeout D
-//	        read: give up after D (500ms, 2s, 1m) without a writer;
-//	        0, the default, waits for ever
+//	        the lab: give up when p1 or p2 stays stopped (kill -STOP,
+//	        say) for D, as the parent or p2 (or p1) would wait for
+//	        ever: the parent says so, ends the lab and exits 1 (default
+//	        10s; 0 waits for ever). read: give up after D (500ms, 2s,
+//	        1m) without a writer; 0, the default, waits for ever
 //	-trace  print each IPC system call to standard error
 //
 // Example:

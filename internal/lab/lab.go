@@ -1,7 +1,7 @@
 //go:build linux
 
 // Package lab is the skeleton the three labs share: the common options
-// (-i, -trace), loading the data, starting the process group with tracing
+// (-i, -trace, -timeout), loading the data, starting the process group with tracing
 // set up, and the child's side of the same.
 package lab
 
@@ -27,16 +27,23 @@ type Run struct {
 	Flags    *cli.FlagSet
 	dialogue *bool
 	trace    *bool
+	timeout  *int64
 }
 
 // Common lists the options every lab has, for its usage text.
 const Common = `  -i        the lab sheet's dialogue on standard input (the default when
             standard input is a terminal and no FILE is given)
   -trace    print each IPC system call to standard error as it happens
+  -timeout D
+            give up on a child stopped (kill -STOP) for D, which its peer
+            would wait for for ever (default 10s; 0 waits for ever)
   -h        this help
 `
 
-// Flags returns the option set with -i and -trace defined; the lab adds its
+// DefaultTimeout is -timeout's default: how long a child may stay stopped.
+const DefaultTimeout = 10e9
+
+// Flags returns the option set with -i, -trace and -timeout defined; the lab adds its
 // own options before parsing.
 func (l *Lab) Flags(stdout io.Writer) *Run {
 	fs := cli.NewFlagSet(l.Name, l.Usage, stdout)
@@ -45,6 +52,7 @@ func (l *Lab) Flags(stdout io.Writer) *Run {
 		Flags:    fs,
 		dialogue: fs.Bool("i"),
 		trace:    fs.Bool("trace"),
+		timeout:  fs.Duration("timeout", DefaultTimeout),
 	}
 }
 
@@ -57,13 +65,15 @@ func (r *Run) Data(rest []string, stdin io.Reader, stdout io.Writer) (*input.Dat
 // (shmlab -stream -count) refuses it.
 func (r *Run) Dialogue() bool { return *r.dialogue }
 
-// Group starts the parent's process group; with -trace the parent's system
-// calls and its children's births and deaths go to stderr.
+// Group starts the parent's process group, which gives up on a child
+// stopped for -timeout; with -trace the parent's system calls and its
+// children's births, stops and deaths go to stderr.
 func (r *Run) Group(prog string, stdout, stderr io.Writer) (*proc.Group, error) {
 	g, err := proc.NewGroup(prog, stdout, stderr)
 	if err != nil {
 		return nil, err
 	}
+	g.Timeout = *r.timeout
 	if *r.trace {
 		ipc.SetTrace(stderr, "parent")
 		g.Trace = stderr

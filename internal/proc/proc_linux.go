@@ -2,7 +2,9 @@
 // parent starts each child (p1, p2, …) by executing its own binary again —
 // syscall.ForkExec of /proc/self/exe with a hidden role argument — and hands
 // it the IPC descriptors in ProcAttr.Files. A Group supervises the children:
-// it notices one dying, stops the others and removes the IPC objects.
+// it notices one dying, or staying stopped (SIGSTOP) longer than its
+// Timeout, which would hold up its peer for ever; it then kills the others
+// and removes the IPC objects.
 //
 // Signals need no handler, which keeps os/signal out of the labs. The
 // children run in a process group of their own, so Ctrl-C at a terminal
@@ -11,6 +13,8 @@
 // pipe whose write end only the parent has: when the parent dies, however
 // it dies (SIGKILL included), the lifeline reads end-of-file, and the child
 // removes what the kernel would not (a System V queue), says so and exits.
+// A child stopped then cannot read its lifeline, but the kernel ends it:
+// its process group is orphaned, and gets SIGHUP and SIGCONT.
 package proc
 
 import (
@@ -25,6 +29,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/text"
 )
 
 // roleArg is the hidden first argument that makes a lab binary a child.
@@ -99,9 +104,11 @@ func Orphaned(err error) error {
 
 // Child is a started child process.
 type Child struct {
-	Name   string
-	Pid    int
-	exited bool
+	Name    string
+	Pid     int
+	exited  bool
+	stopped int64          // when it was seen stopped (CLOCK_MONOTONIC ns), 0 while it runs
+	stopSig syscall.Signal // what stopped it
 }
 
 // Group supervises a parent's children and owns the cleanup of its IPC
@@ -115,6 +122,9 @@ type Group struct {
 	cleanups []func() error
 	closed   bool
 	lost     string // a child that ended with PeerGone, if any
+	// Timeout is how long a child may stay stopped (SIGSTOP, SIGTSTP…)
+	// before Wait and Check give up on it; 0 waits for ever.
+	Timeout int64
 }
 
 // NewGroup returns a Group whose children share the parent's standard
@@ -275,8 +285,14 @@ func (g *Group) Check() error { return g.reap(syscall.WNOHANG) }
 
 // reap collects the children that ended (waiting for one unless options
 // has WNOHANG) and returns the first failure, ErrGone when none is left,
-// or nil.
+// or nil. With a Timeout it also notes the children that stop and
+// continue, and fails when one has stayed stopped for Timeout: its peer
+// would wait for it for ever. While a child is stopped it looks every
+// 10 ms instead of blocking.
 func (g *Group) reap(options int) error {
+	if g.Timeout > 0 {
+		options |= syscall.WUNTRACED | syscall.WCONTINUED
+	}
 	for {
 		if g.running() == 0 {
 			if g.lost != "" {
@@ -284,22 +300,56 @@ func (g *Group) reap(options int) error {
 			}
 			return ErrGone
 		}
+		stopped := g.longestStopped()
+		opts := options
+		if stopped != nil {
+			opts |= syscall.WNOHANG
+		}
 		var ws syscall.WaitStatus
-		pid, err := syscall.Wait4(-1, &ws, options, nil)
+		pid, err := syscall.Wait4(-1, &ws, opts, nil)
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil || pid == 0 {
-			return nil // ECHILD cannot happen while children run; 0: none ended yet
+			// ECHILD cannot happen while children run; 0: none changed yet.
+			if stopped != nil && monotonic()-stopped.stopped >= g.Timeout {
+				return errors.New(stopped.Name + " stopped by " + SignalName(stopped.stopSig) +
+					" and not continued within -timeout " + text.FormatDuration(g.Timeout))
+			}
+			if err != nil || options&syscall.WNOHANG != 0 {
+				return nil
+			}
+			unix.Poll(nil, 10) // a sleep of 10 ms, without time's cost
+			continue
 		}
 		for _, c := range g.children {
-			if c.Pid == pid && !c.exited {
-				if err := g.ended(c, ws); err != nil {
-					return err
-				}
+			if c.Pid != pid || c.exited {
+				continue
+			}
+			if err := g.changed(c, ws); err != nil {
+				return err
 			}
 		}
 	}
+}
+
+// longestStopped returns the running child stopped for the longest time,
+// or nil.
+func (g *Group) longestStopped() *Child {
+	var s *Child
+	for _, c := range g.children {
+		if !c.exited && c.stopped != 0 && (s == nil || c.stopped < s.stopped) {
+			s = c
+		}
+	}
+	return s
+}
+
+// monotonic reads CLOCK_MONOTONIC in nanoseconds; never 0.
+func monotonic() int64 {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail: the clock and pointer are valid
+	return max(ts.Nano(), 1)
 }
 
 // PeerGone is the exit status of a child that stopped because its peer
@@ -321,11 +371,20 @@ func (g *Group) running() int {
 	return n
 }
 
-// ended records a child's end and says whether it failed.
-func (g *Group) ended(c *Child, ws syscall.WaitStatus) error {
-	c.exited = true
+// changed records a child's end, stop or continuation, and says whether
+// it failed.
+func (g *Group) changed(c *Child, ws syscall.WaitStatus) error {
 	how := Describe(ws)
 	g.tracef("[parent] wait4(" + strconv.Itoa(c.Pid) + ") = " + c.Name + " " + how)
+	switch {
+	case ws.Stopped():
+		c.stopped, c.stopSig = monotonic(), ws.StopSignal()
+		return nil
+	case ws.Continued():
+		c.stopped = 0
+		return nil
+	}
+	c.exited = true
 	if ws.Exited() && ws.ExitStatus() == 0 {
 		return nil
 	}
@@ -353,6 +412,10 @@ func Describe(ws syscall.WaitStatus) string {
 			s += " (core dumped)"
 		}
 		return s
+	case ws.Stopped():
+		return "stopped by signal " + strconv.Itoa(int(ws.StopSignal()))
+	case ws.Continued():
+		return "continued"
 	}
 	return "ended (wait status " + strconv.Itoa(int(ws)) + ")"
 }
@@ -366,6 +429,8 @@ func SignalName(s syscall.Signal) string {
 		return "SIGTERM"
 	case syscall.SIGHUP:
 		return "SIGHUP"
+	case syscall.SIGSTOP:
+		return "SIGSTOP"
 	}
 	return "signal " + strconv.Itoa(int(s))
 }

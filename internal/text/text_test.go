@@ -98,6 +98,7 @@ func TestParseDuration(t *testing.T) {
 		{"750us", 750e3, true},
 		{"10ns", 10, true},
 		{"0s", 0, true},
+		{"0", 0, true},
 		{"1.5s", 0, false},
 		{"-1s", 0, false},
 		{"s", 0, false},
