@@ -50,7 +50,7 @@ func TestTrespass(t *testing.T) {
 	if err := bg.Wait(); err != nil || r.Code != 0 {
 		t.Fatalf("root's recv: %v, stderr %q; root's send: status %d, stderr %q", err, errb.String(), r.Code, r.Stderr)
 	}
-	if w := `[recv] mkfifo("` + fifo + `", 0600) = 0`; !strings.Contains(errb.String(), w) {
+	if w := `[guard] mkfifo("` + fifo + `", 0600) = 0`; !strings.Contains(errb.String(), w) {
 		t.Errorf("recv's trace has no %q:\n%s", w, errb.String())
 	}
 	if d := text.Diff(text.Lines(out.String()), sampleRecv); d != "" {
