@@ -12,4 +12,4 @@ exec ${GO:-go} test -count=1 -timeout 0 -v ./internal/campaign -args \
 	-trials "${TRIALS:-100}" -items "${ITEMS:-200000}" \
 	-flood "${FLOOD:-10000000}" \
 	-runs "${RUNS:-16}" -runitems "${RUNITEMS:-1000000}" \
-	-seed "${SEED:-0}" -report out/soak.txt
+	-seed "${SEED:-0}" -report "$PWD/out/soak.txt"
