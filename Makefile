@@ -9,7 +9,7 @@ WASI    := pipelab mqlab shmlab
 BENCHBIN:= out/bench/bin
 REFC    ?= ../shared/bench/ref.c
 
-.PHONY: all build run wasm test check clean cross image image-deps bench bench-build FORCE
+.PHONY: all build run wasm test check clean cross image image-deps bench bench-build soak FORCE
 
 all: build
 
@@ -83,6 +83,12 @@ bench: bench-build out/ref
 # The image tests take the cross builds.
 test: check image-deps cross
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The reliability campaigns (internal/campaign) at full size: kill, flood,
+# 16 labs at once; a summary table, also in out/soak.txt. `make test`
+# runs them at a size for CI. About 15 minutes on two cores.
+soak:
+	sh scripts/soak.sh
 
 check:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -8,6 +8,7 @@
 //
 //	ipclab [-data DIR] [-poweroff]
 //	ipclab bench [-size BYTES] [-count N]
+//	ipclab clean [-n] [PID...]
 //
 // Description:
 //
@@ -23,6 +24,14 @@
 // bench [-sysv], shmlab bench, built with -tags bench) and prints one
 // table of them all; see bench.go.
 //
+// "ipclab clean" removes what a killed lab left behind: the System V
+// queues and segments whose key is a lab's (0x6c000000 | PID, see
+// proc.ObjectKey), the POSIX queues /dev/mqueue/ipclab-* (when the mqueue
+// file system is mounted there; it says so otherwise) and the
+// /dev/shm/ipclab-* objects, each only if the process PID that made it is
+// gone. It prints each object it removes; -n only says what it would
+// remove; PIDs limit it to what those processes made. See clean.go.
+//
 // Options:
 //
 //	-data DIR   read the samples from DIR instead of the embedded copies
@@ -32,6 +41,7 @@
 //	            On a Raspberry Pi power-off needs the watchdog driver
 //	            (bcm2835_wdt): u-root's init loads it from /lib/modules/
 //	            before uinit runs (initramfs/mkinitramfs.sh puts it there)
+//	-n          clean: a dry run
 //
 // Example:
 //
@@ -60,6 +70,7 @@ import (
 
 const usage = `Usage: ipclab [options]
        ipclab bench [-size BYTES] [-count N]   (see ipclab bench -h)
+       ipclab clean [-n] [PID...]              remove what killed labs left
 
 Runs pipelab, mqlab and shmlab on the lab sheet's samples, checks their
 output and ends with "ipclab: 3/3 labs passed" (exit status 0) or says
@@ -95,6 +106,9 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 1 && args[1] == "bench" {
 		return runBench(args[2:], stdout)
+	}
+	if len(args) > 1 && args[1] == "clean" {
+		return runClean(args[2:], stdout)
 	}
 	fs := cli.NewFlagSet("ipclab", usage, stdout)
 	data := fs.String("data", "")

@@ -1,0 +1,178 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"ipclab/internal/cli"
+	"ipclab/internal/input"
+	"ipclab/internal/proc"
+	"ipclab/internal/text"
+	"ipclab/ipc"
+)
+
+const cleanUsage = `Usage: ipclab clean [-n] [PID...]
+
+Removes the IPC objects a killed lab left behind: System V queues and
+segments whose key is a lab's (0x6c000000 | PID), POSIX queues
+/dev/mqueue/ipclab-* and /dev/shm/ipclab-* objects, each only if the
+process that made it (the PID in its key or name) is gone. Prints what
+it removes; with PIDs, only what those processes made.
+
+Options:
+  -n   dry run: print what would be removed, remove nothing
+  -h   this help
+`
+
+// mqueueMagic is the file system type of a mounted mqueue (statfs).
+const mqueueMagic = 0x19800202
+
+// A leftover is an IPC object whose maker is gone.
+type leftover struct {
+	what   string // "System V queue 32768 (key 0x6c001a2b)"
+	pid    int
+	remove func() error
+}
+
+// runClean is "ipclab clean".
+func runClean(args []string, stdout io.Writer) error {
+	fs := cli.NewFlagSet("ipclab clean", cleanUsage, stdout)
+	dry := fs.Bool("n")
+	rest, err := fs.Parse(args)
+	if err != nil {
+		return err
+	}
+	only := map[int]bool{}
+	for _, a := range rest {
+		pid, ok := text.Atoi(a)
+		if !ok || pid <= 0 {
+			return cli.Usage("clean: " + text.Quote(a) + " is not a process id (see ipclab clean -h)")
+		}
+		only[pid] = true
+	}
+	found, notes := leftovers()
+	for _, n := range notes {
+		io.WriteString(stdout, "ipclab clean: "+n+"\n")
+	}
+	removed, failed := 0, 0
+	for _, l := range found {
+		if len(only) > 0 && !only[l.pid] {
+			continue
+		}
+		if alive(l.pid) {
+			continue // the lab may still be running, or the pid is reused
+		}
+		verb := "removed "
+		if *dry {
+			verb = "would remove "
+		} else if err := l.remove(); err != nil {
+			io.WriteString(stdout, "ipclab clean: "+l.what+": "+err.Error()+"\n")
+			failed++
+			continue
+		}
+		removed++
+		io.WriteString(stdout, verb+l.what+" of pid "+strconv.Itoa(l.pid)+", which is gone\n")
+	}
+	verb := " removed"
+	if *dry {
+		verb = " to remove"
+	}
+	io.WriteString(stdout, "ipclab clean: "+strconv.Itoa(removed)+verb+"\n")
+	if failed > 0 {
+		return errors.New(strconv.Itoa(failed) + " leftovers could not be removed")
+	}
+	return nil
+}
+
+// leftovers lists the labs' objects, live or not, and notes what could
+// not be looked at.
+func leftovers() (found []leftover, notes []string) {
+	for _, f := range []struct{ file, kind string }{
+		{"/proc/sysvipc/msg", "queue"},
+		{"/proc/sysvipc/shm", "segment"},
+	} {
+		b, err := input.ReadFile(f.file)
+		if err != nil {
+			notes = append(notes, f.file+": "+err.Error()+" (no System V IPC in this kernel?)")
+			continue
+		}
+		for _, l := range text.Lines(string(b))[1:] {
+			fs := proc.Fields(l, ' ')
+			if len(fs) < 2 {
+				continue
+			}
+			key, ok1 := text.Atoi(fs[0])
+			id, ok2 := text.Atoi(fs[1])
+			if !ok1 || !ok2 || key&^0xffffff != proc.KeyPrefix {
+				continue
+			}
+			l := leftover{what: "System V " + f.kind + " " + fs[1] + " (key 0x" + strconv.FormatInt(int64(key), 16) + ")", pid: key & 0xffffff}
+			if f.kind == "queue" {
+				l.remove = func() error { return ipc.MsgRemove(id) }
+			} else {
+				l.remove = func() error { return ipc.ShmRemove(id) }
+			}
+			found = append(found, l)
+		}
+	}
+	var st syscall.Statfs_t
+	if err := syscall.Statfs("/dev/mqueue", &st); err != nil || st.Type != mqueueMagic {
+		notes = append(notes, "POSIX queues not checked: no mqueue file system on /dev/mqueue (mount -t mqueue none /dev/mqueue)")
+	} else {
+		found = append(found, named("/dev/mqueue", "POSIX queue ", ipc.MqUnlink)...)
+	}
+	return append(found, named("/dev/shm", "POSIX shared memory ", ipc.ShmUnlink)...), notes
+}
+
+// named lists dir's objects named like proc.ObjectName's: ipclab-KIND-PID-N.
+func named(dir, kind string, unlink func(string) error) []leftover {
+	var found []leftover
+	for _, ent := range list(dir) {
+		f := strings.Split(ent, "-")
+		if len(f) != 4 || f[0] != "ipclab" {
+			continue
+		}
+		pid, ok := text.Atoi(f[2])
+		if !ok {
+			continue
+		}
+		name := "/" + ent
+		found = append(found, leftover{what: kind + dir + name, pid: pid, remove: func() error { return unlink(name) }})
+	}
+	return found
+}
+
+// list returns the names in directory dir. It reads the directory with
+// getdents: os.ReadDir would bring the time package into the binary.
+func list(dir string) []string {
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	var names []string
+	buf := make([]byte, 8192)
+	for {
+		n, err := syscall.ReadDirent(fd, buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || n <= 0 {
+			return names
+		}
+		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
+	}
+}
+
+// alive reports whether process pid exists (EPERM: it does, as another
+// user's).
+func alive(pid int) bool {
+	return unix.Kill(pid, 0) != unix.ESRCH
+}

@@ -1,0 +1,76 @@
+//go:build linux
+
+package labtest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Abandon makes a real leftover: it starts bin with args on input, waits
+// for the children in roles, stops them (SIGSTOP, so that none can act on
+// its parent's death), SIGKILLs the parent and then the children. What the
+// lab had made and not yet removed stays behind — a System V queue, for
+// mqlab -sysv. It returns the parent's pid, for Objects.
+func Abandon(t testing.TB, bin, input string, args []string, roles ...string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
+	defer cancel()
+	cmd := Command(ctx, bin, args...)
+	cmd.Stdin = strings.NewReader(input)
+	// Nobody reads the output: the lab stays mid-transfer.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	cmd.Stdout = pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	pid := cmd.Process.Pid
+	kids := WaitChildren(t, pid, roles...)
+	for _, k := range kids {
+		syscall.Kill(k, syscall.SIGSTOP)
+	}
+	// kill returns before every thread has stopped: one still running
+	// could see the lifeline break and clean up.
+	for _, k := range kids {
+		waitStopped(t, k)
+	}
+	syscall.Kill(pid, syscall.SIGKILL)
+	cmd.Wait()
+	for _, k := range kids {
+		syscall.Kill(k, syscall.SIGKILL)
+	}
+	return pid
+}
+
+// waitStopped polls until every thread of process pid is stopped.
+func waitStopped(t testing.TB, pid int) {
+	t.Helper()
+	dir := "/proc/" + strconv.Itoa(pid) + "/task/"
+	for i := 0; i < 1000; i++ {
+		ents, _ := os.ReadDir(dir)
+		stopped := len(ents) > 0
+		for _, e := range ents {
+			st, _ := os.ReadFile(dir + e.Name() + "/stat")
+			j := bytes.LastIndexByte(st, ')')
+			if j < 0 || j+2 >= len(st) || st[j+2] != 'T' {
+				stopped = false
+			}
+		}
+		if stopped {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("process %d did not stop after SIGSTOP", pid)
+}
