@@ -3,11 +3,8 @@
 package labtest
 
 import (
-	"context"
-	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"ipclab/ipc"
@@ -22,30 +19,7 @@ import (
 func TestObjectsSeesLeaks(t *testing.T) {
 	bin := Build(t, "mqlab")
 	in, _ := Numbers(100000)
-	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
-	defer cancel()
-	cmd := Command(ctx, bin, "-sysv")
-	cmd.Stdin = strings.NewReader(in)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = pw
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
-	defer pr.Close()
-	pid := cmd.Process.Pid
-	kids := WaitChildren(t, pid, "p1", "p2")
-	for _, k := range kids {
-		syscall.Kill(k, syscall.SIGSTOP)
-	}
-	syscall.Kill(pid, syscall.SIGKILL)
-	cmd.Wait()
-	for _, k := range kids {
-		syscall.Kill(k, syscall.SIGKILL)
-	}
+	pid := Abandon(t, bin, in, []string{"-sysv"}, "p1", "p2")
 	objs := Objects(t, pid)
 	if len(objs) != 1 || !strings.HasPrefix(objs[0], "msg id ") {
 		t.Fatalf("after SIGKILL to mqlab -sysv, Objects(%d) = %q, want its queue", pid, objs)
