@@ -14,10 +14,15 @@ import (
 )
 
 // Abandon makes a real leftover: it starts bin with args on input, waits
-// for the children in roles, stops them (SIGSTOP, so that none can act on
-// its parent's death), SIGKILLs the parent and then the children. What the
-// lab had made and not yet removed stays behind — a System V queue, for
-// mqlab -sysv. It returns the parent's pid, for Objects.
+// for the children in roles, stops the parent (SIGSTOP, so that it cannot
+// act on its children's death), SIGKILLs the children and then the
+// parent. What the lab had made and not yet removed stays behind — a
+// System V queue, for mqlab -sysv. It returns the parent's pid, for
+// Objects.
+//
+// (Stopping the children and killing the parent instead would not do: a
+// stopped child whose parent dies is in an orphaned process group, which
+// the kernel sends SIGHUP and SIGCONT, and it may clean up before it dies.)
 func Abandon(t testing.TB, bin, input string, args []string, roles ...string) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
@@ -37,19 +42,15 @@ func Abandon(t testing.TB, bin, input string, args []string, roles ...string) in
 	pw.Close()
 	pid := cmd.Process.Pid
 	kids := WaitChildren(t, pid, roles...)
-	for _, k := range kids {
-		syscall.Kill(k, syscall.SIGSTOP)
-	}
+	syscall.Kill(pid, syscall.SIGSTOP)
 	// kill returns before every thread has stopped: one still running
-	// could see the lifeline break and clean up.
-	for _, k := range kids {
-		waitStopped(t, k)
-	}
-	syscall.Kill(pid, syscall.SIGKILL)
-	cmd.Wait()
+	// could see a child die and clean up.
+	waitStopped(t, pid)
 	for _, k := range kids {
 		syscall.Kill(k, syscall.SIGKILL)
 	}
+	syscall.Kill(pid, syscall.SIGKILL)
+	cmd.Wait()
 	return pid
 }
 
