@@ -95,8 +95,15 @@ func Orphaned(err error) error {
 	if err == nil {
 		return nil
 	}
+	// A dying parent releases its memory (a System V segment it alone had
+	// attached goes then) before its descriptors (the lifeline): give the
+	// lifeline a moment to follow.
 	fds := []unix.PollFd{{Fd: lifeline, Events: unix.POLLIN}}
-	if n, _ := unix.Poll(fds, 0); n == 1 {
+	n, e := unix.Poll(fds, 100)
+	for e == unix.EINTR {
+		n, e = unix.Poll(fds, 100)
+	}
+	if n == 1 {
 		select {} // the watcher exits
 	}
 	return err
