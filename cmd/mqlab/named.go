@@ -18,8 +18,8 @@ import (
 
 const namedUsage = `Usage: mqlab send -name NAME [-prio P] [-nonblock] [-trace] [FILE]
        mqlab recv -name NAME [-n COUNT] [-timeout D] [-nonblock] [-trace]
-       mqlab stat NAME
-       mqlab rm NAME
+       mqlab stat [-trace] NAME
+       mqlab rm [-trace] NAME
   with -sysv -key K instead of a NAME for a System V queue;
   recv -type T selects System V messages by type (msgrcv's msgtyp).
 
@@ -62,9 +62,9 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		timeout = fs.Duration("timeout", 0)
 		typ = fs.Int("type", 0)
 	}
+	trace = fs.Bool("trace")
 	if cmd == "send" || cmd == "recv" {
 		nonblock = fs.Bool("nonblock")
-		trace = fs.Bool("trace")
 	}
 	rest, err := fs.Parse(args)
 	if err != nil {
@@ -86,6 +86,7 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if cmd != "send" && len(rest) > 0 {
 		return cli.Usage("unexpected argument " + rest[0] + " (see mqlab " + cmd + " -h)")
 	}
+	lab.Trace(*trace, stderr, cmd)
 	switch cmd {
 	case "stat":
 		return stat(where, stdout)
@@ -101,7 +102,6 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 			return err
 		}
 	}
-	lab.Trace(*trace, stderr, cmd)
 	q, created, err := openQueue(where, *nonblock)
 	if err != nil {
 		return err

@@ -138,8 +138,12 @@ func TestStatRm(t *testing.T) {
 					t.Errorf("stat: %v, stderr %q; no %q in\n%s", err, errs, w, out)
 				}
 			}
-			if _, errs, err := labtest.Start(t, bin, args([]string{"rm"}, q.name)...)(); err != nil || q.exists() {
+			_, errs, err = labtest.Start(t, bin, args([]string{"rm", "-trace"}, q.name)...)()
+			if err != nil || q.exists() {
 				t.Errorf("rm: %v, stderr %q; the queue is there: %v", err, errs, q.exists())
+			}
+			if want := map[string]string{"posix": `[rm] mq_unlink("/` + q.name[0] + `") = 0`, "sysv": "IPC_RMID"}[q.kind]; !strings.Contains(errs, want) {
+				t.Errorf("rm -trace: no %q in %q", want, errs)
 			}
 			for _, cmd := range []string{"rm", "stat"} {
 				r := labtest.Run(t, bin, "", args([]string{cmd}, q.name)...)
