@@ -7,7 +7,6 @@ import (
 	"context"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -27,19 +26,9 @@ func Abandon(t testing.TB, bin, input string, args []string, roles ...string) in
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
 	defer cancel()
-	cmd := Command(ctx, bin, args...)
-	cmd.Stdin = strings.NewReader(input)
 	// Nobody reads the output: the lab stays mid-transfer.
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd, pr, _ := startUnread(ctx, t, bin, input, args, nil)
 	defer pr.Close()
-	cmd.Stdout = pw
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
 	pid := cmd.Process.Pid
 	kids := WaitChildren(t, pid, roles...)
 	syscall.Kill(pid, syscall.SIGSTOP)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,23 +22,12 @@ func Fault(t *testing.T, bin, input string, args []string, roles []string, act f
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
 	defer cancel()
-	cmd := Command(ctx, bin, args...)
-	cmd.Stdin = strings.NewReader(input)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = pw, &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
+	cmd, pr, errb := startUnread(ctx, t, bin, input, args, nil)
 	pid := cmd.Process.Pid
 	act(pid, WaitChildren(t, pid, roles...))
 	// Nobody reads the output until the lab has ended: had it gone on
 	// reading, the lab could finish its work before it noticed the fault.
-	err = cmd.Wait()
+	err := cmd.Wait()
 	out, _ := io.ReadAll(pr)
 	pr.Close()
 	r := Result{Stdout: string(out), Stderr: errb.String(), Pid: pid, Code: exitCode(t, err)}
@@ -46,6 +36,30 @@ func Fault(t *testing.T, bin, input string, args []string, roles []string, act f
 	}
 	CheckClean(t, pid)
 	return r
+}
+
+// startUnread starts bin with args on input, its standard output a pipe
+// that nobody reads yet (pr: the caller reads or closes it) and its
+// standard error collected in errb. prefill, if set, writes into the pipe
+// first.
+func startUnread(ctx context.Context, t testing.TB, bin, input string, args []string, prefill func(*os.File)) (cmd *exec.Cmd, pr *os.File, errb *bytes.Buffer) {
+	t.Helper()
+	cmd = Command(ctx, bin, args...)
+	cmd.Stdin = strings.NewReader(input)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prefill != nil {
+		prefill(pw)
+	}
+	errb = new(bytes.Buffer)
+	cmd.Stdout, cmd.Stderr = pw, errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	return cmd, pr, errb
 }
 
 // Numbers returns n generated items, one per line, none of them 0 (the

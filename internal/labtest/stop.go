@@ -29,20 +29,9 @@ func Stop(t *testing.T, bin, input string, args, roles []string, victim string, 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
 	defer cancel()
-	cmd := Command(ctx, bin, args...)
-	cmd.Stdin = strings.NewReader(input)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	var filler int
+	cmd, pr, errb := startUnread(ctx, t, bin, input, args, func(pw *os.File) { filler = fill(t, pw) })
 	defer pr.Close()
-	filler := fill(t, pw)
-	var errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = pw, &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
 	pid := cmd.Process.Pid
 	kids := WaitChildren(t, pid, roles...)
 	if victim != "" {
@@ -60,7 +49,7 @@ func Stop(t *testing.T, bin, input string, args, roles []string, victim string, 
 		b, _ := io.ReadAll(pr)
 		out <- b
 	}()
-	err = cmd.Wait()
+	err := cmd.Wait()
 	b := <-out
 	r := Result{Stdout: string(b[min(filler, len(b)):]), Stderr: errb.String(), Pid: pid, Code: exitCode(t, err)}
 	if ctx.Err() != nil {
