@@ -13,6 +13,7 @@ import (
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/record"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -132,7 +133,7 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if err != nil {
 		drop()
 		if errors.Is(err, unix.ETIMEDOUT) {
-			return errors.New("no message within " + durationText(*timeout) + " (is a sender running?)")
+			return errors.New("no message within " + text.FormatDuration(*timeout) + " (is a sender running?)")
 		}
 		return nonblockError(err, false, where.SysV)
 	}
@@ -250,15 +251,4 @@ func remove(w *lab.Where) error {
 		return err
 	}
 	return ipc.MsgRemove(id)
-}
-
-// durationText writes ns as the user would: 2s, 500ms.
-func durationText(ns int64) string {
-	switch {
-	case ns%1e9 == 0:
-		return strconv.FormatInt(ns/1e9, 10) + "s"
-	case ns%1e6 == 0:
-		return strconv.FormatInt(ns/1e6, 10) + "ms"
-	}
-	return strconv.FormatInt(ns, 10) + "ns"
 }
