@@ -149,7 +149,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return msgAdvice(err)
 		}
-		g.Cleanup(func() error { return ipc.MsgRemove(id) })
+		g.Cleanup(func() error {
+			if err := ipc.MsgRemove(id); !errors.Is(err, unix.EINVAL) {
+				return err
+			}
+			return nil // p2 removed it at the end
+		})
 		if err := roomy(id); err != nil {
 			return err
 		}
@@ -355,6 +360,11 @@ func child(role string, args []string, stdout io.Writer) error {
 		err = notified(int(q.(posixQueue)), proc.FirstFD+2, out)
 	case role == "p2":
 		err = consumer(q, mode == "prio", out)
+		if sq, ok := q.(*sysvQueue); ok && err == nil {
+			// Done with it: removed now, the queue cannot outlive a
+			// parent killed before its own cleanup.
+			err = ipc.MsgRemove(sq.id)
+		}
 	default:
 		err = errors.New("unknown role")
 	}
