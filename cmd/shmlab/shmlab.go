@@ -139,8 +139,10 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if role, rest, ok := proc.Role(args); ok {
-		return proc.Orphaned(child(role, lab.Child(role, rest, stderr), stdout))
+	if ok, err := proc.AsChild(args, func(role string, rest []string) error {
+		return child(role, lab.Child(role, rest, stderr), stdout)
+	}); ok {
+		return err
 	}
 	if len(args) > 1 {
 		switch args[1] {

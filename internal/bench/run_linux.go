@@ -63,8 +63,10 @@ const options = `  -mode M     thr (the default) or lat
 // nil, the one its option alt.Flag picks instead. Main also runs the
 // benchmark's child, when args say so.
 func Main(name string, args []string, stdout, stderr io.Writer, mech, alt *Mech) error {
-	if role, rest, ok := proc.Role(args[1:]); ok {
+	if ok, err := proc.AsChild(args[1:], func(role string, rest []string) error {
 		return child(role, rest, mech, alt)
+	}); ok {
+		return err
 	}
 	synopsis, help := "Usage: "+name+" bench", options
 	picked := new(bool)

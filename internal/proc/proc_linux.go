@@ -41,11 +41,23 @@ const lifeline = 3
 // FirstFD is the descriptor number of a child's first extra file.
 const FirstFD = 4
 
-// Role reports whether args (os.Args) start a child, and which one; rest is
-// what follows the role argument. A child from now on watches its
-// lifeline: when the parent is gone, it runs what OnOrphan registered,
-// prints "prog: role: the parent went away" and exits with status 1.
-func Role(args []string) (role string, rest []string, ok bool) {
+// AsChild runs child when args (os.Args) make this process a child, with
+// its role and the arguments after the role argument; ok is false for any
+// other command line. The child watches its lifeline meanwhile: when the
+// parent is gone, it runs what OnOrphan registered, prints "prog: role:
+// the parent went away" and exits with status 1; an error child returns
+// then is only a consequence and is not reported (see orphaned).
+func AsChild(args []string, child func(role string, args []string) error) (ok bool, err error) {
+	role, rest, ok := roleOf(args)
+	if !ok {
+		return false, nil
+	}
+	return true, orphaned(child(role, rest))
+}
+
+// roleOf reports whether args start a child, and which one, and starts
+// watching the lifeline.
+func roleOf(args []string) (role string, rest []string, ok bool) {
 	if len(args) < 2 || !strings.HasPrefix(args[1], roleArg) {
 		return "", nil, false
 	}
@@ -87,11 +99,10 @@ func watch(msg string) {
 	os.Exit(1)
 }
 
-// Orphaned returns err, unless the child's parent is gone: then err is
+// orphaned returns err, unless the child's parent is gone: then err is
 // only a consequence (a sibling removed the queue the child was using, say),
-// and Orphaned waits for the lifeline's watcher to end the process. A
-// child's run returns its error through it.
-func Orphaned(err error) error {
+// and orphaned waits for the lifeline's watcher to end the process.
+func orphaned(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -165,7 +176,7 @@ func (g *Group) Start(name string, files []int, args ...string) (*Child, error) 
 
 // StartSub is Start for a subcommand's child: the binary runs as
 // "prog sub ROLE args…", so that the subcommand ("pipelab bench", say)
-// finds the role itself, with Role on its own arguments, instead of the
+// finds the role itself, with AsChild on its own arguments, instead of the
 // lab's children. An empty sub is Start.
 func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child, error) {
 	fds := append([]uintptr{}, g.stdio[:]...)
@@ -320,7 +331,7 @@ func (g *Group) reap(options int) error {
 		if err != nil || pid == 0 {
 			// ECHILD cannot happen while children run; 0: none changed yet.
 			if stopped != nil && monotonic()-stopped.stopped >= g.Timeout {
-				return errors.New(stopped.Name + " stopped by " + SignalName(stopped.stopSig) +
+				return errors.New(stopped.Name + " stopped by " + stopName(stopped.stopSig) +
 					" and not continued within -timeout " + text.FormatDuration(g.Timeout))
 			}
 			if err != nil || options&syscall.WNOHANG != 0 {
@@ -427,16 +438,11 @@ func Describe(ws syscall.WaitStatus) string {
 	return "ended (wait status " + strconv.Itoa(int(ws)) + ")"
 }
 
-// SignalName is the short name of the signals a lab handles.
-func SignalName(s syscall.Signal) string {
-	switch s {
-	case syscall.SIGINT:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGHUP:
-		return "SIGHUP"
-	case syscall.SIGSTOP:
+// stopName names the signal that stopped a child: "SIGSTOP", or the
+// terminal's stops by number ("signal 20"), which keeps names out of the
+// labs' binaries.
+func stopName(s syscall.Signal) string {
+	if s == syscall.SIGSTOP {
 		return "SIGSTOP"
 	}
 	return "signal " + strconv.Itoa(int(s))
