@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strconv"
 
@@ -34,8 +35,37 @@ const firstFD = proc.FirstFD + 1
 
 type pipeConn struct{ r, w int }
 
-func (c *pipeConn) Send(msg []byte) error    { return ipc.WriteAll(c.w, msg) }
-func (c *pipeConn) Receive(buf []byte) error { return ipc.ReadFull(c.r, buf) }
+func (c *pipeConn) Send(msg []byte) error {
+	write := ipc.Write
+	if raw {
+		write = ipc.RawWrite
+	}
+	for len(msg) > 0 {
+		n, err := write(c.w, msg)
+		if err != nil {
+			return err
+		}
+		msg = msg[n:]
+	}
+	return nil
+}
+
+func (c *pipeConn) Receive(buf []byte) error {
+	if !raw {
+		return ipc.ReadFull(c.r, buf)
+	}
+	for len(buf) > 0 {
+		n, err := ipc.RawRead(c.r, buf)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return io.ErrUnexpectedEOF
+		}
+		buf = buf[n:]
+	}
+	return nil
+}
 
 func openPipe(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
 	var c pipeConn
@@ -71,10 +101,21 @@ func attachPipe([]string, int, bool) (Conn, error) {
 
 type mqConn struct{ tx, rx int }
 
-func (c *mqConn) Send(msg []byte) error { return ipc.MqTimedSend(c.tx, msg, 0, nil) }
+func (c *mqConn) Send(msg []byte) error {
+	if raw {
+		return ipc.RawMqSend(c.tx, msg)
+	}
+	return ipc.MqTimedSend(c.tx, msg, 0, nil)
+}
 
 func (c *mqConn) Receive(buf []byte) error {
-	n, _, err := ipc.MqTimedReceive(c.rx, buf, nil)
+	var n int
+	var err error
+	if raw {
+		n, err = ipc.RawMqReceive(c.rx, buf)
+	} else {
+		n, _, err = ipc.MqTimedReceive(c.rx, buf, nil)
+	}
 	if err == nil && n != len(buf) {
 		err = errors.New("a message of " + strconv.Itoa(n) + " bytes came")
 	}
@@ -131,11 +172,20 @@ type sysvConn struct {
 func (c *sysvConn) Send(msg []byte) error {
 	c.buf.SetType(1)
 	copy(c.buf.Text(), msg)
+	if raw {
+		return ipc.RawMsgsnd(c.tx, c.buf, len(msg))
+	}
 	return ipc.Msgsnd(c.tx, c.buf, len(msg), 0)
 }
 
 func (c *sysvConn) Receive(buf []byte) error {
-	n, err := ipc.Msgrcv(c.rx, c.buf, 0, 0)
+	var n int
+	var err error
+	if raw {
+		n, err = ipc.RawMsgrcv(c.rx, c.buf)
+	} else {
+		n, err = ipc.Msgrcv(c.rx, c.buf, 0, 0)
+	}
 	if err == nil && n != len(buf) {
 		err = errors.New("a message of " + strconv.Itoa(n) + " bytes came")
 	}

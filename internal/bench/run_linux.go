@@ -220,13 +220,12 @@ func (b *bench) drive(c Conn, side, n int) (r result) {
 	}
 	var seq Seq
 	var one [1]byte
+	lockThread()
 	if r.err = ipc.ReadFull(side, one[:]); r.err != nil {
 		return r
 	}
-	var y yielder
 	start := nanotime()
 	for i := 0; i < n && r.err == nil; i++ {
-		y.step()
 		record.Put(msg, int64(i))
 		if !lat {
 			r.err = c.Send(msg)
@@ -264,15 +263,14 @@ func child(role string, args []string, mech, alt *Mech) (err error) {
 	size, _ := text.Atoi(args[1])
 	n, _ := text.Atoi(args[2])
 	c, err := mech.Attach(args[4:], size, lat)
+	lockThread()
 	buf := make([]byte, max(size, record.Size))
 	var seq Seq
 	one := []byte{1}
 	if err == nil {
 		err = ipc.WriteAll(proc.FirstFD, one)
 	}
-	var y yielder
 	for i := 0; i < n && err == nil; i++ {
-		y.step()
 		if err = c.Receive(buf); err == nil {
 			err = seq.Check(record.Get(buf))
 		}
@@ -286,26 +284,20 @@ func child(role string, args []string, mech, alt *Mech) (err error) {
 	return errors.New("bench child: " + err.Error())
 }
 
-// yielder makes a loop of system calls give the scheduler its turn every
-// 2 ms. The runtime's monitor (sysmon) takes a goroutine that has run for
-// 10 ms without a reschedule for a hog: it signals its thread to preempt
-// it and, when it is in a system call, takes its P away, which the
-// goroutine must then get back on its way out; and the monitor, having
-// taken a P, looks again 20 µs later. A benchmark loop that never
-// reschedules would pay that on most messages after its first 10 ms
-// (twice the CPU time per message on one CPU, here). A Gosched costs a
-// few microseconds, as it wakes an idle thread to look for work: every
-// 2 ms, that is 0.1%.
-type yielder struct {
-	n    int
-	last int64
-}
+// raw says whether the channels use ipc's raw calls: when the goroutine
+// that runs the loop is locked to its thread and another P is left for the
+// rest of the process (see ipc.RawRead).
+var raw bool
 
-func (y *yielder) step() {
-	if y.n++; y.n%16 == 0 {
-		if t := nanotime(); t-y.last > 2e6 {
-			y.last = t
-			runtime.Gosched()
-		}
-	}
+// lockThread locks the calling goroutine to its thread for good (the
+// thread ends with it) and gives the thread a descriptor table of its own,
+// as a single-threaded C program has: the kernel then looks descriptors
+// up without taking a reference on the file (fdget's fast path, for a
+// table that only one thread uses). The bench's channels use raw calls
+// when GOMAXPROCS leaves another P for the goroutines that wait for the
+// child and for the parent's death.
+func lockThread() {
+	runtime.LockOSThread()
+	unix.Unshare(unix.CLONE_FILES) // only an optimisation: a seccomp filter may refuse it
+	raw = runtime.GOMAXPROCS(0) > 1
 }

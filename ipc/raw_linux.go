@@ -1,0 +1,74 @@
+package ipc
+
+import (
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Raw calls, for a benchmark's inner loop: the calls above, without
+// telling the Go scheduler that the thread is in the kernel
+// (unix.RawSyscall6 skips the runtime's entersyscall and exitsyscall), and
+// without trace. A thread blocked in one keeps its P, the runtime's licence
+// to run Go code, and nothing can stop it: call them only from a goroutine
+// locked to its thread (runtime.LockOSThread) in a process where another
+// P is free for the other goroutines (runtime.GOMAXPROCS(0) > 1).
+
+// rawSyscall6 is syscall6 for the raw calls; it too retries EINTR, which
+// System V's msgsnd and msgrcv return after any signal the runtime
+// handles, SA_RESTART or not.
+//
+//go:nosplit
+func rawSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (uintptr, unix.Errno) {
+	for {
+		r, _, e := unix.RawSyscall6(trap, a1, a2, a3, a4, a5, a6)
+		if e != unix.EINTR {
+			return r, e
+		}
+	}
+}
+
+// RawRead is Read as a raw call.
+func RawRead(fd int, p []byte) (int, error) {
+	n, e := rawSyscall6(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
+	runtime.KeepAlive(p)
+	return int(n), errnoErr("read", e)
+}
+
+// RawWrite is Write as a raw call.
+func RawWrite(fd int, p []byte) (int, error) {
+	n, e := rawSyscall6(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
+	runtime.KeepAlive(p)
+	return int(n), errnoErr("write", e)
+}
+
+// RawMqSend is MqTimedSend at priority 0 without a deadline, as a raw call.
+func RawMqSend(mqd int, msg []byte) error {
+	_, e := rawSyscall6(unix.SYS_MQ_TIMEDSEND, uintptr(mqd), uintptr(unsafe.Pointer(bufPtr(msg))), uintptr(len(msg)), 0, 0, 0)
+	runtime.KeepAlive(msg)
+	return errnoErr("mq_timedsend", e)
+}
+
+// RawMqReceive is MqTimedReceive without a deadline, as a raw call; it
+// returns the message's length.
+func RawMqReceive(mqd int, buf []byte) (int, error) {
+	r, e := rawSyscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(mqd), uintptr(unsafe.Pointer(bufPtr(buf))), uintptr(len(buf)), 0, 0, 0)
+	runtime.KeepAlive(buf)
+	return int(r), errnoErr("mq_timedreceive", e)
+}
+
+// RawMsgsnd is Msgsnd without flags, as a raw call; m must hold textLen
+// bytes of text.
+func RawMsgsnd(id int, m MsgBuf, textLen int) error {
+	_, e := rawSyscall6(unix.SYS_MSGSND, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(textLen), 0, 0, 0)
+	runtime.KeepAlive(m)
+	return errnoErr("msgsnd", e)
+}
+
+// RawMsgrcv is Msgrcv of the first message without flags, as a raw call.
+func RawMsgrcv(id int, m MsgBuf) (int, error) {
+	r, e := rawSyscall6(unix.SYS_MSGRCV, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)-longSize), 0, 0, 0)
+	runtime.KeepAlive(m)
+	return int(r), errnoErr("msgrcv", e)
+}
