@@ -6,10 +6,9 @@ LABS    := pipelab mqlab shmlab ipclab
 BIN     := out/bin
 WASM    := out/wasm
 WASI    := pipelab mqlab shmlab
-BENCHBIN:= out/bench/bin
 REFC    ?= ../shared/bench/ref.c
 
-.PHONY: all build run wasm test check clean cross image image-deps bench bench-build soak FORCE
+.PHONY: all build run wasm test check clean cross image image-deps bench soak FORCE
 
 all: build
 
@@ -20,17 +19,14 @@ build:
 
 # Static builds for other boards: out/bin/<target>/. armv6 runs on every
 # Raspberry Pi (Zero and 1 included); armv7 needs a Pi 2 or newer.
-# TAGS=bench adds the labs' benchmark (outside the 1.6 MB budget), into
-# out/bin-bench/<target>/ so that the image never takes those by mistake.
 CROSS := arm64:arm64: armv6:arm:6 armv7:arm:7 riscv64:riscv64: amd64:amd64:
-CROSSBIN = $(BIN)$(if $(TAGS),-$(TAGS))
 cross:
 	@set -e; for t in $(CROSS); do \
 	  n=$${t%%:*}; r=$${t#*:}; a=$${r%%:*}; v=$${r#*:}; \
-	  mkdir -p $(CROSSBIN)/$$n; echo "$$n: GOARCH=$$a GOARM=$$v $(TAGS)"; \
-	  GOOS=linux GOARCH=$$a GOARM=$$v $(BUILD) $(if $(TAGS),-tags $(TAGS)) -o $(CROSSBIN)/$$n/ $(addprefix ./cmd/,$(LABS)); \
+	  mkdir -p $(BIN)/$$n; echo "$$n: GOARCH=$$a GOARM=$$v"; \
+	  GOOS=linux GOARCH=$$a GOARM=$$v $(BUILD) -o $(BIN)/$$n/ $(addprefix ./cmd/,$(LABS)); \
 	done
-	@ls -l $(CROSSBIN)/*/
+	@ls -l $(BIN)/*/
 
 # Each lab on the lab sheet's sample data.
 run: build
@@ -63,21 +59,14 @@ image: cross
 image-deps:
 	sh scripts/install-image-deps.sh
 
-# The labs with their benchmark mode built in (-tags bench: it does not fit
-# the 1.6 MB budget), next to ipclab, which runs them all with "ipclab bench".
-bench-build:
-	@mkdir -p $(BENCHBIN)
-	$(BUILD) -tags bench -o $(BENCHBIN)/ $(addprefix ./cmd/,$(LABS))
-	@ls -l $(addprefix $(BENCHBIN)/,$(LABS))
-
 # The C yardstick, as its README builds it.
 out/ref: $(REFC)
 	@mkdir -p out
 	gcc -O2 -o $@ $<
 
 # ipclab against C, interleaved runs, medians: a table and out/bench.svg.
-bench: bench-build out/ref
-	$(GO) run ./scripts/bench -bin $(BENCHBIN) -ref out/ref -svg out/bench.svg -json out/bench.json
+bench: build out/ref
+	$(GO) run ./scripts/bench -bin $(BIN) -ref out/ref -svg out/bench.svg -json out/bench.json
 
 # Formatting, vet and every test (the README's test command; CI runs it).
 # The image tests take the cross builds.
@@ -95,7 +84,6 @@ check:
 	  if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./...
-	$(GO) vet -tags bench ./...
 	GOARCH=arm GOARM=6 $(GO) vet ./...
 
 clean:

@@ -99,14 +99,11 @@ find "$src" -name '*.go' -exec sed -E -i \
 
 # goshsmall: gosh without its bubbletea line editor (a third of the image);
 # the tty's own line editing is enough for a lab shell on a serial console.
-# bench: the labs' benchmark mode, for `ipclab bench` in the VM (the image
-# is one busybox binary, outside the 1.6 MB budget of the separate labs).
 cd "$src"
 GOOS=linux GOARCH=$arch CGO_ENABLED=0 "$uroot" \
 	-o "$tmp/initramfs.cpio" \
 	-tmp-dir "$tmp" \
 	-go-build-tags goshsmall \
-	-go-build-tags bench \
 	-defaultsh gosh \
 	-uinitcmd "$uinit" \
 	"${files[@]}" \

@@ -20,8 +20,7 @@ and shmlab bench, with -json — in both modes at 64 B, 4 KiB and 64 KiB
 (message queues stop at 8 KiB: 64 KiB is for the pipe and shared memory),
 and prints one table: the messages per second and MB/s of a one-way
 stream (thr), how that compares with the pipe, and the median and 99th
-percentile of a round trip (lat). The labs must have their benchmark
-built in (make bench-build); each run takes about a second.
+percentile of a round trip (lat). Each run takes about a second.
 
 Options:
   -size BYTES  only this message size

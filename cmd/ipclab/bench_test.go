@@ -3,6 +3,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,19 +12,11 @@ import (
 	"ipclab/internal/labtest"
 )
 
-// benchSuite builds ipclab and the labs with their benchmark, together.
-func benchSuite(t *testing.T) string {
-	for _, l := range []string{"pipelab", "mqlab", "shmlab"} {
-		labtest.BuildTags(t, l, "bench")
-	}
-	return labtest.BuildTags(t, "ipclab", "bench")
-}
-
 // TestBench runs every lab's benchmark through ipclab with small counts:
 // one row per mechanism and size, every figure there. No timing is
 // asserted.
 func TestBench(t *testing.T) {
-	r := labtest.Run(t, benchSuite(t), "", "bench", "-count", "300")
+	r := labtest.Run(t, suite(t), "", "bench", "-count", "300")
 	lines := strings.Split(r.Stdout, "\n")
 	if r.Code != 0 || r.Stderr != "" || len(lines) < 13 || lines[2] != strings.TrimSuffix(bench.TableHeader, "\n") {
 		t.Fatalf("ipclab bench: status %d, stderr %q, stdout\n%s", r.Code, r.Stderr, r.Stdout)
@@ -45,13 +39,30 @@ func TestBench(t *testing.T) {
 	}
 }
 
-// TestBenchNotBuiltIn: with the labs of make build, ipclab bench says
-// which lab lacks its benchmark and fails.
-func TestBenchNotBuiltIn(t *testing.T) {
-	r := labtest.Run(t, suite(t), "", "bench", "-size", "64", "-count", "10")
-	if r.Code != 1 || !strings.Contains(r.Stderr, "pipelab: bench is not built in") ||
-		!strings.Contains(r.Stderr, "ipclab: bench: pipelab bench -json -mode thr -size 64 -count 10: exited with status 1;") {
-		t.Errorf("ipclab bench with labs built without it: status %d, stderr %q", r.Code, r.Stderr)
+// TestBenchLabFails: when a lab's benchmark fails, ipclab bench says
+// which run failed and how, and fails. The failing pipelab is a script
+// next to ipclab and the real mqlab and shmlab.
+func TestBenchLabFails(t *testing.T) {
+	bin := suite(t)
+	dir := t.TempDir()
+	for _, l := range []string{"ipclab", "mqlab", "shmlab"} {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(bin), l))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, l), b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script := "#!/bin/sh\necho 'pipelab: bench: out of order' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(dir, "pipelab"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := labtest.Run(t, filepath.Join(dir, "ipclab"), "", "bench", "-size", "64", "-count", "10")
+	want := "pipelab: bench: out of order\n" +
+		"ipclab: bench: pipelab bench -json -mode thr -size 64 -count 10: exited with status 1\n"
+	if r.Code != 1 || r.Stderr != want {
+		t.Errorf("ipclab bench with a failing pipelab: status %d, stderr %q; want 1, %q", r.Code, r.Stderr, want)
 	}
 }
 

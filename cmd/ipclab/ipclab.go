@@ -21,8 +21,8 @@
 // is 0 only if all passed.
 //
 // "ipclab bench" runs the labs' benchmarks instead (pipelab bench, mqlab
-// bench [-sysv], shmlab bench, built with -tags bench) and prints one
-// table of them all; see bench.go.
+// bench [-sysv], shmlab bench) and prints one table of them all; see
+// bench.go.
 //
 // "ipclab clean" removes what a killed lab left behind: the System V
 // queues and segments whose key is a lab's (0x6c000000 | PID, see

@@ -1,4 +1,4 @@
-//go:build bench
+//go:build linux
 
 package main
 
@@ -8,7 +8,7 @@ import (
 	"ipclab/internal/bench"
 )
 
-// benchCmd is "mqlab bench", built in with -tags bench (make bench).
+// benchCmd is "mqlab bench".
 func benchCmd(args []string, stdout, stderr io.Writer) error {
 	return bench.Main("mqlab", args, stdout, stderr, bench.Mq, bench.Sysv)
 }

@@ -21,7 +21,7 @@ import (
 	"ipclab/ipc"
 )
 
-// A lab's benchmark as a user runs it: the lab (built with -tags bench),
+// A lab's benchmark as a user runs it: the lab,
 // its option for the mechanism, and the sizes to try.
 type labBench struct {
 	lab, flag, mech string
@@ -49,7 +49,7 @@ func (b labBench) args(more ...string) []string {
 // is asserted.
 func TestLabs(t *testing.T) {
 	for _, b := range benches {
-		bin := labtest.BuildTags(t, b.lab, "bench")
+		bin := labtest.Build(t, b.lab)
 		for _, mode := range []string{"thr", "lat"} {
 			for _, size := range b.sizes {
 				t.Run(b.mech+"/"+mode+"/"+strconv.Itoa(size), func(t *testing.T) {
@@ -104,7 +104,7 @@ func checkJSON(t *testing.T, out, mech, mode string, size, count int) {
 // prints the line for people.
 func TestDefaultCount(t *testing.T) {
 	b := benches[0]
-	r := labtest.Run(t, labtest.BuildTags(t, b.lab, "bench"), "", b.args("-mode", "lat")...)
+	r := labtest.Run(t, labtest.Build(t, b.lab), "", b.args("-mode", "lat")...)
 	want := regexp.MustCompile(`^pipe  lat      64 B +[0-9]+\.[0-9] msgs/s +[0-9]+\.[0-9]{2} MB/s   rtt p50 [0-9]+ ns  p99 [0-9]+ ns\n$`)
 	if r.Code != 0 || !want.MatchString(r.Stdout) {
 		t.Errorf("pipelab bench -mode lat: status %d, stdout %q, stderr %q; want a line matching %s", r.Code, r.Stdout, r.Stderr, want)
@@ -112,7 +112,7 @@ func TestDefaultCount(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	bin := labtest.BuildTags(t, "mqlab", "bench")
+	bin := labtest.Build(t, "mqlab")
 	const bad = "mqlab: bench takes -mode thr or lat, -size from 8 to 1073741824, -count from 0 and no argument (see mqlab bench -h)\n"
 	for _, c := range []struct {
 		args   []string
@@ -136,15 +136,6 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestNotBuiltIn: a lab built as make build builds it has no benchmark,
-// and says how to get one.
-func TestNotBuiltIn(t *testing.T) {
-	r := labtest.Run(t, labtest.Build(t, "shmlab"), "", "bench")
-	if want := "shmlab: bench is not built in: build shmlab with -tags bench (make bench-build)\n"; r.Code != 1 || r.Stderr != want {
-		t.Errorf("shmlab bench without -tags bench: status %d, stderr %q; want 1, %q", r.Code, r.Stderr, want)
-	}
-}
-
 // TestChildKilled kills the benchmark's child in the middle of a long run:
 // the parent, whatever it was waiting on, must say so, end with status 1
 // and leave no process or IPC object behind.
@@ -152,7 +143,7 @@ func TestChildKilled(t *testing.T) {
 	for _, b := range benches {
 		for _, mode := range []string{"thr", "lat"} {
 			t.Run(b.mech+"/"+mode, func(t *testing.T) {
-				bin := labtest.BuildTags(t, b.lab, "bench")
+				bin := labtest.Build(t, b.lab)
 				ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
 				defer cancel()
 				cmd := labtest.Command(ctx, bin, b.args("-mode", mode, "-count", "1000000000")...)

@@ -39,33 +39,23 @@ var (
 // per test binary and returns the path of the binary.
 func Build(t testing.TB, name string) string {
 	t.Helper()
-	return build(t, name, name, "")
+	return build(t, name, name)
 }
 
 // BuildWASM builds ./cmd/name for WASI preview 1 (GOOS=wasip1 GOARCH=wasm,
 // like make wasm) once per test binary and returns the path of name.wasm.
 func BuildWASM(t testing.TB, name string) string {
 	t.Helper()
-	return build(t, name, name+".wasm", "", "GOOS=wasip1", "GOARCH=wasm")
+	return build(t, name, name+".wasm", "GOOS=wasip1", "GOARCH=wasm")
 }
 
-// BuildTags is Build with the build tags tags ("bench"), into a directory
-// of its own for each set of tags: the programs built with the same tags
-// are next to each other, as ipclab expects the labs.
-func BuildTags(t testing.TB, name, tags string) string {
-	t.Helper()
-	return build(t, name, name, tags)
-}
-
-// build builds ./cmd/name with tags into file in the shared build
-// directory (a subdirectory per set of tags), with env added to the go
-// command's environment.
-func build(t testing.TB, name, file, tags string, env ...string) string {
+// build builds ./cmd/name into file in the shared build directory, with
+// env added to the go command's environment.
+func build(t testing.TB, name, file string, env ...string) string {
 	t.Helper()
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	key := tags + "/" + file
-	if p, ok := built[key]; ok {
+	if p, ok := built[file]; ok {
 		return p
 	}
 	if buildDir == "" {
@@ -77,21 +67,14 @@ func build(t testing.TB, name, file, tags string, env ...string) string {
 		os.Chmod(d, 0o755)
 		buildDir = d
 	}
-	dir := buildDir
-	if tags != "" {
-		dir = filepath.Join(buildDir, "tags-"+tags)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	out := filepath.Join(dir, file)
-	cmd := exec.Command("go", "build", "-tags="+tags, "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/"+name)
+	out := filepath.Join(buildDir, file)
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/"+name)
 	cmd.Dir = ModuleRoot(t)
 	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), env...)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s go build -tags=%s ./cmd/%s: %v\n%s", strings.Join(env, " "), tags, name, err, b)
+		t.Fatalf("%s go build ./cmd/%s: %v\n%s", strings.Join(env, " "), name, err, b)
 	}
-	built[key] = out
+	built[file] = out
 	return out
 }
 

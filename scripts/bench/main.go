@@ -74,7 +74,7 @@ func rows() []*row {
 }
 
 func main() {
-	bin := flag.String("bin", "out/bench/bin", "directory of the labs built with -tags bench")
+	bin := flag.String("bin", "out/bin", "directory of the labs (make build)")
 	ref := flag.String("ref", "out/ref", "the C reference, built from bench/ref.c")
 	pairs := flag.Int("pairs", 7, "runs of each side per row")
 	seconds := flag.Float64("seconds", 0.5, "about how long one run takes")
