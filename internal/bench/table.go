@@ -72,7 +72,20 @@ type Row struct {
 // TableHeader heads the rows of Row.Format.
 const TableHeader = "    size  mechanism          thr msgs/s     MB/s  × pipe   lat p50 ns   p99 ns\n"
 
-var mechNames = map[string]string{"pipe": "pipe", "mq": "POSIX mq", "sysv": "System V msg", "shm": "shared memory"}
+// mechName is a mechanism's name in the table. (A function, not a map:
+// a package-level map is built at start-up in every lab that links the
+// package, where only ipclab needs it.)
+func mechName(mech string) string {
+	switch mech {
+	case "mq":
+		return "POSIX mq"
+	case "sysv":
+		return "System V msg"
+	case "shm":
+		return "shared memory"
+	}
+	return mech
+}
 
 // Format returns the row aligned under TableHeader; pipe is the pipe's
 // row at the same size, against which "× pipe" compares the throughput.
@@ -87,7 +100,7 @@ func (r *Row) Format(pipe *Row) string {
 	if pipe != nil && r.Thr != nil && pipe.Thr != nil {
 		times = ratio(r.Thr["msgs_per_s"], pipe.Thr["msgs_per_s"])
 	}
-	return pad(sizeText(r.Size), 8) + "  " + pad(mechNames[r.Mech], -14) +
+	return pad(sizeText(r.Size), 8) + "  " + pad(mechName(r.Mech), -14) +
 		pad(get(r.Thr, "msgs_per_s"), 15) + pad(get(r.Thr, "mb_per_s"), 9) + pad(times, 8) +
 		pad(get(r.Lat, "rtt_p50_ns"), 13) + pad(get(r.Lat, "rtt_p99_ns"), 9) + "\n"
 }
