@@ -23,6 +23,7 @@ func (e *UsageError) Error() string { return e.Msg }
 func Usage(msg string) error { return &UsageError{Msg: msg} }
 
 type option struct {
+	_    [0]func() // not comparable: no equality function in the binary
 	name string
 	b    *bool
 	s    *string

@@ -8,7 +8,10 @@ import (
 )
 
 // Prompts are the lab sheet's dialogue lines.
-type Prompts struct{ Size, Item string }
+type Prompts struct {
+	_          [0]func() // not comparable: no equality function in the binary
+	Size, Item string
+}
 
 // Load reads a lab's data as its command line asks: from the one FILE in
 // args ("-" or none: standard input), or by the dialogue when dialogue is
