@@ -5,7 +5,7 @@ import (
 	"os"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"ipclab/internal/proc"
 )
 
 // fdReader reads a descriptor with read(2) directly: the os package's
@@ -23,7 +23,7 @@ func (f fdReader) Read(p []byte) (int, error) {
 			return n, nil
 		case syscall.EINTR:
 		case syscall.EAGAIN: // a non-blocking stdin: wait until readable
-			unix.Poll([]unix.PollFd{{Fd: int32(f), Events: unix.POLLIN}}, -1)
+			proc.Poll(int(f), -1)
 		default:
 			return 0, err
 		}

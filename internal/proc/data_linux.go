@@ -3,8 +3,7 @@ package proc
 import (
 	"os"
 	"strconv"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 
 	"ipclab/internal/record"
 )
@@ -14,18 +13,18 @@ import (
 // plumbing of "args=(list, q)" in the sheet's Python, not one of the lab's
 // IPC mechanisms, so it is not traced.
 func DataFile(values []int64) (int, error) {
-	fd, err := unix.MemfdCreate("ipclab-data", unix.MFD_CLOEXEC)
+	fd, err := memfdCreate("ipclab-data")
 	if err != nil {
 		return -1, os.NewSyscallError("memfd_create", err)
 	}
 	b := record.Encode(values)
 	for len(b) > 0 {
-		n, err := unix.Write(fd, b)
-		if err == unix.EINTR {
+		n, err := syscall.Write(fd, b)
+		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			unix.Close(fd)
+			syscall.Close(fd)
 			return -1, os.NewSyscallError("write", err)
 		}
 		b = b[n:]
@@ -33,27 +32,26 @@ func DataFile(values []int64) (int, error) {
 	return fd, nil
 }
 
-// ReadData reads the values a parent stored with DataFile.
+// ReadData reads the values a parent stored with DataFile. It reads at
+// offsets (pread) to the end of the file, from the start: the file's own
+// offset, which DataFile's writes left at the end, is shared by every
+// process that has it, and several children may read it at once.
 func ReadData(fd int) ([]int64, error) {
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, os.NewSyscallError("fstat", err)
-	}
-	b := make([]byte, st.Size)
-	for off := 0; off < len(b); {
-		n, err := unix.Pread(fd, b[off:], int64(off))
-		if err == unix.EINTR {
-			continue
+	b := make([]byte, 0, 4096)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // room for more
 		}
+		n, err := pread(fd, b[len(b):cap(b)], int64(len(b)))
 		if err != nil {
 			return nil, os.NewSyscallError("pread", err)
 		}
 		if n == 0 {
 			break
 		}
-		off += n
+		b = b[:len(b)+n]
 	}
-	unix.Close(fd)
+	syscall.Close(fd)
 	return record.Decode(b), nil
 }
 

@@ -26,8 +26,6 @@ import (
 	"sync"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"ipclab/internal/cli"
 	"ipclab/internal/text"
 )
@@ -109,12 +107,7 @@ func orphaned(err error) error {
 	// A dying parent releases its memory (a System V segment it alone had
 	// attached goes then) before its descriptors (the lifeline): give the
 	// lifeline a moment to follow.
-	fds := []unix.PollFd{{Fd: lifeline, Events: unix.POLLIN}}
-	n, e := unix.Poll(fds, 100)
-	for e == unix.EINTR {
-		n, e = unix.Poll(fds, 100)
-	}
-	if n == 1 {
+	if Poll(lifeline, 100) {
 		select {} // the watcher exits
 	}
 	return err
@@ -338,7 +331,7 @@ func (g *Group) reap(options int) error {
 			if err != nil || options&syscall.WNOHANG != 0 {
 				return nil
 			}
-			unix.Poll(nil, 10) // a sleep of 10 ms, without time's cost
+			Poll(-1, 10) // a sleep of 10 ms, without time's cost
 			continue
 		}
 		for _, c := range g.children {
@@ -362,13 +355,6 @@ func (g *Group) longestStopped() *Child {
 		}
 	}
 	return s
-}
-
-// monotonic reads CLOCK_MONOTONIC in nanoseconds; never 0.
-func monotonic() int64 {
-	var ts unix.Timespec
-	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail: the clock and pointer are valid
-	return max(ts.Nano(), 1)
 }
 
 // PeerGone is the exit status of a child that stopped because its peer
