@@ -75,6 +75,9 @@ func (a *Advice) Error() string { return a.Err.Error() + " (" + a.Hint + ")" }
 func (a *Advice) Unwrap() error { return a.Err }
 
 // Advise attaches hint to err; it returns err unchanged when hint is empty.
+// Like Usage, it is not inlined: a call is smaller.
+//
+//go:noinline
 func Advise(err error, hint string) error {
 	if hint == "" {
 		return err
