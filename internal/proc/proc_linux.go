@@ -173,7 +173,7 @@ func (g *Group) Start(name string, files []int, args ...string) (*Child, error) 
 // finds the role itself, with AsChild on its own arguments, instead of the
 // lab's children. An empty sub is Start.
 func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child, error) {
-	fds := append([]uintptr{}, g.stdio[:]...)
+	fds := g.stdio[:] // full: the first append copies it
 	for _, fd := range files {
 		fds = append(fds, uintptr(fd))
 	}
@@ -182,7 +182,7 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 		argv = []string{g.prog, sub, roleArg + name}
 	}
 	pid, err := syscall.ForkExec("/proc/self/exe", append(argv, args...), &syscall.ProcAttr{
-		Env:   os.Environ(),
+		Env:   syscall.Environ(),
 		Files: fds,
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
