@@ -38,8 +38,9 @@ func Load(args []string, stdin io.Reader, stdout io.Writer, dialogue bool, p Pro
 	}
 	f, err := open(file)
 	if err != nil {
-		return nil, &Error{Name: file, Msg: err.Error()}
+		return nil, errorAt(file, 0, err.Error())
 	}
-	defer f.Close()
-	return Parse(f, file)
+	d, err := Parse(f, file)
+	f.Close()
+	return d, err
 }
