@@ -191,7 +191,7 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 	}
 	c := &Child{Name: name, Pid: pid}
 	g.children = append(g.children, c)
-	g.tracef("[parent] fork+exec(/proc/self/exe, " + name + ") = " + strconv.Itoa(pid))
+	g.trace("[parent] fork+exec(/proc/self/exe, " + name + ") = " + strconv.Itoa(pid) + "\n")
 	return c, nil
 }
 
@@ -266,9 +266,10 @@ func Fields(s string, sep byte) []string {
 	return f
 }
 
-func (g *Group) tracef(s string) {
+// trace writes the line s (newline included) to Trace, if set.
+func (g *Group) trace(s string) {
 	if g.Trace != nil {
-		io.WriteString(g.Trace, s+"\n")
+		io.WriteString(g.Trace, s)
 	}
 }
 
@@ -379,8 +380,8 @@ func (g *Group) running() int {
 // changed records a child's end, stop or continuation, and says whether
 // it failed.
 func (g *Group) changed(c *Child, ws syscall.WaitStatus) error {
-	how := Describe(ws)
-	g.tracef("[parent] wait4(" + strconv.Itoa(c.Pid) + ") = " + c.Name + " " + how)
+	what := c.Name + " " + Describe(ws)
+	g.trace("[parent] wait4(" + strconv.Itoa(c.Pid) + ") = " + what + "\n")
 	switch {
 	case ws.Stopped():
 		c.stopped, c.stopSig = monotonic(), ws.StopSignal()
@@ -397,7 +398,7 @@ func (g *Group) changed(c *Child, ws syscall.WaitStatus) error {
 		g.lost = c.Name
 		return nil
 	}
-	err := errors.New(c.Name + " " + how)
+	err := errors.New(what)
 	if ws.Exited() && ws.ExitStatus() == 1 {
 		// The child said why on the shared standard error.
 		return &cli.Quiet{Err: err}
