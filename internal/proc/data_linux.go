@@ -15,7 +15,7 @@ import (
 func DataFile(values []int64) (int, error) {
 	fd, err := memfdCreate("ipclab-data")
 	if err != nil {
-		return -1, os.NewSyscallError("memfd_create", err)
+		return -1, syscallError("memfd_create", err)
 	}
 	b := record.Encode(values)
 	for len(b) > 0 {
@@ -25,7 +25,7 @@ func DataFile(values []int64) (int, error) {
 		}
 		if err != nil {
 			syscall.Close(fd)
-			return -1, os.NewSyscallError("write", err)
+			return -1, syscallError("write", err)
 		}
 		b = b[n:]
 	}
@@ -44,7 +44,7 @@ func ReadData(fd int) ([]int64, error) {
 		}
 		n, err := pread(fd, b[len(b):cap(b)], int64(len(b)))
 		if err != nil {
-			return nil, os.NewSyscallError("pread", err)
+			return nil, syscallError("pread", err)
 		}
 		if n == 0 {
 			break

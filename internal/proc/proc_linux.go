@@ -143,17 +143,16 @@ type Group struct {
 // input and stdout and stderr, which must be files (so the children write
 // to them directly).
 func NewGroup(prog string, stdout, stderr io.Writer) (*Group, error) {
-	g := &Group{prog: prog}
-	for i, w := range []io.Writer{stdout, stderr} {
-		f, ok := w.(*os.File)
-		if !ok {
-			return nil, errors.New("the children need standard output and error to be files")
-		}
-		g.stdio[i+1] = f.Fd()
+	out, ok1 := stdout.(*os.File)
+	errOut, ok2 := stderr.(*os.File)
+	if !ok1 || !ok2 {
+		return nil, errors.New("the children need standard output and error to be files")
 	}
+	g := &Group{prog: prog}
+	g.stdio[1], g.stdio[2] = out.Fd(), errOut.Fd()
 	var p [2]int
 	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
-		return nil, os.NewSyscallError("pipe2", err)
+		return nil, syscallError("pipe2", err)
 	}
 	g.stdio[lifeline], g.life = uintptr(p[0]), p[1]
 	return g, nil
@@ -187,7 +186,7 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
 	if err != nil {
-		return nil, os.NewSyscallError("fork/exec "+name, err)
+		return nil, syscallError("fork/exec "+name, err)
 	}
 	c := &Child{Name: name, Pid: pid}
 	g.children = append(g.children, c)
@@ -245,7 +244,7 @@ func Self() (string, error) {
 	buf := make([]byte, 4096)
 	n, err := syscall.Readlink("/proc/self/exe", buf)
 	if err != nil {
-		return "", os.NewSyscallError("readlink /proc/self/exe", err)
+		return "", syscallError("readlink /proc/self/exe", err)
 	}
 	return string(buf[:n]), nil
 }

@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"os"
 	"syscall"
 	"unsafe" // and for go:linkname
 
@@ -11,6 +12,14 @@ import (
 // raw calls: its typed wrappers (Poll, Pread, MemfdCreate…) would each add
 // code of their own to every lab, for what takes a line here. None is traced:
 // they are the labs' plumbing, not the IPC they show.
+
+// syscallError is os.NewSyscallError(call, err), not inlined: a call is
+// smaller than the allocation, at each of proc's system calls.
+//
+//go:noinline
+func syscallError(call string, err error) error {
+	return os.NewSyscallError(call, err)
+}
 
 // Poll waits until fd is readable or ms milliseconds have passed (ms < 0:
 // no limit), and reports whether fd is readable. With fd < 0 it only
