@@ -274,7 +274,10 @@ func (g *Group) trace(s string) {
 
 // Wait waits for every child to end. It returns an error as soon as a
 // child ends badly; the caller then closes the group, which stops the
-// other children.
+// other children. (Not inlined: the labs call it often, and a call is
+// smaller.)
+//
+//go:noinline
 func (g *Group) Wait() error {
 	for {
 		err := g.reap(0)
