@@ -8,10 +8,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The few system calls proc makes beyond package syscall's, on x/sys/unix's
-// raw calls: its typed wrappers (Poll, Pread, MemfdCreate…) would each add
-// code of their own to every lab, for what takes a line here. None is traced:
-// they are the labs' plumbing, not the IPC they show.
+// The system calls proc makes beyond package syscall's go through
+// x/sys/unix's raw calls (here, and memfd_create in DataFile): its typed
+// wrappers (Poll, Pread, MemfdCreate…) would each add code of their own to
+// every lab. None is traced: they are the labs' plumbing, not the IPC they
+// show.
 
 // syscallError is os.NewSyscallError(call, err), not inlined: a call is
 // smaller than the allocation, at each of proc's system calls.
@@ -39,8 +40,9 @@ func Poll(fd, ms int) bool {
 	}
 }
 
-// pread reads from fd at offset off, retrying EINTR. 32-bit arm passes the
-// 64-bit offset in an even register pair, low word first.
+// pread reads from fd at offset off, retrying EINTR. 32-bit arm (the labs'
+// one 32-bit target) passes the 64-bit offset in an even register pair,
+// low word first.
 func pread(fd int, p []byte, off int64) (int, error) {
 	for {
 		a3, a4, a5 := uintptr(off), uintptr(0), uintptr(0)
@@ -55,20 +57,6 @@ func pread(fd int, p []byte, off int64) (int, error) {
 			return int(n), nil
 		}
 	}
-}
-
-// memfdCreate creates an anonymous memory file, close-on-exec.
-// ENOSYS before Linux 3.17.
-func memfdCreate(name string) (int, error) {
-	p, err := syscall.BytePtrFromString(name)
-	if err != nil {
-		return -1, err
-	}
-	fd, _, e := unix.Syscall(unix.SYS_MEMFD_CREATE, uintptr(unsafe.Pointer(p)), unix.MFD_CLOEXEC, 0)
-	if e != 0 {
-		return -1, e
-	}
-	return int(fd), nil
 }
 
 // monotonic reads CLOCK_MONOTONIC in nanoseconds; never 0.
