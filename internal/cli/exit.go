@@ -9,6 +9,7 @@ import (
 // shared standard error) or that another process will explain: main exits
 // with Code (1 if 0) without printing it.
 type Quiet struct {
+	_    [0]func() // not comparable: no equality function in the binary
 	Err  error
 	Code int
 }
@@ -65,6 +66,7 @@ const TryNative = "try the native or container build"
 
 // Advice is an error with a hint on what to do about it.
 type Advice struct {
+	_    [0]func() // not comparable: no equality function in the binary
 	Err  error
 	Hint string
 }
@@ -73,6 +75,9 @@ func (a *Advice) Error() string { return a.Err.Error() + " (" + a.Hint + ")" }
 func (a *Advice) Unwrap() error { return a.Err }
 
 // Advise attaches hint to err; it returns err unchanged when hint is empty.
+// Like Usage, it is not inlined: a call is smaller.
+//
+//go:noinline
 func Advise(err error, hint string) error {
 	if hint == "" {
 		return err

@@ -36,8 +36,7 @@ func (o *Output) Line(s string) error {
 	if len(o.buf)+len(s)+1 > pipeBuf {
 		o.Flush()
 	}
-	o.buf = append(o.buf, s...)
-	o.buf = append(o.buf, '\n')
+	o.buf = append(append(o.buf, s...), '\n')
 	if o.lineMode || len(o.buf) >= pipeBuf {
 		return o.Flush()
 	}

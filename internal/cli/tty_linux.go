@@ -2,12 +2,15 @@ package cli
 
 import (
 	"os"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// IsTerminal reports whether f is a terminal (TCGETS succeeds on it).
+// IsTerminal reports whether f is a terminal (TCGETS succeeds on it). The
+// raw ioctl spares the labs x/sys/unix's ioctl wrapper.
 func IsTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	var t unix.Termios
+	_, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), unix.TCGETS, uintptr(unsafe.Pointer(&t)))
+	return e == 0
 }

@@ -5,7 +5,7 @@ import (
 	"os"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"ipclab/internal/proc"
 )
 
 // fdReader reads a descriptor with read(2) directly: the os package's
@@ -23,7 +23,7 @@ func (f fdReader) Read(p []byte) (int, error) {
 			return n, nil
 		case syscall.EINTR:
 		case syscall.EAGAIN: // a non-blocking stdin: wait until readable
-			unix.Poll([]unix.PollFd{{Fd: int32(f), Events: unix.POLLIN}}, -1)
+			proc.Poll(int(f), -1)
 		default:
 			return 0, err
 		}
@@ -31,23 +31,16 @@ func (f fdReader) Read(p []byte) (int, error) {
 }
 
 // open opens a data file for reading.
-func open(name string) (io.ReadCloser, error) {
+func open(name string) (fdReader, error) {
 	for {
 		fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		if err == syscall.EINTR {
-			continue
+		if err != syscall.EINTR {
+			return fdReader(fd), err
 		}
-		if err != nil {
-			return nil, err
-		}
-		return fdFile(fd), nil
 	}
 }
 
-type fdFile int
-
-func (f fdFile) Read(p []byte) (int, error) { return fdReader(f).Read(p) }
-func (f fdFile) Close() error               { return syscall.Close(int(f)) }
+func (f fdReader) Close() error { return syscall.Close(int(f)) }
 
 // fileReader reads f (standard input) through its descriptor.
 func fileReader(f *os.File) io.Reader { return fdReader(f.Fd()) }

@@ -14,12 +14,9 @@ import (
 // os package's "open NAME:" so that they read as the Linux build's.
 
 // open opens a data file for reading.
-func open(name string) (io.ReadCloser, error) {
+func open(name string) (file, error) {
 	f, err := os.Open(name)
-	if err != nil {
-		return nil, bare(err)
-	}
-	return file{f}, nil
+	return file{f}, bare(err)
 }
 
 // fileReader reads f (standard input).

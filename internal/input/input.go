@@ -23,9 +23,19 @@ type Data struct {
 // Error is a problem with the input, reported as "name:line: msg", or
 // "name: msg" when no line applies.
 type Error struct {
+	_    [0]func() // not comparable: no equality function in the binary
 	Name string
 	Line int
 	Msg  string
+}
+
+// errorAt returns the Error msg about line (0 for none) of the input name.
+// It is not inlined: a call is smaller than the allocation, at each of the
+// many errors.
+//
+//go:noinline
+func errorAt(name string, line int, msg string) error {
+	return &Error{Name: name, Line: line, Msg: msg}
 }
 
 func (e *Error) Error() string {
@@ -47,69 +57,47 @@ const maxToken = 64
 func Parse(r io.Reader, name string) (*Data, error) {
 	br := newReader(r)
 	d := &Data{Name: name}
-	line := 1
+	line, tokLine := 1, 0
 	var tok []byte
-	long := false // the token was longer than maxToken
-	tokLine := 0
-	flush := func() error {
-		if len(tok) == 0 {
-			return nil
-		}
-		v, err := Int(string(tok), long)
-		if err != nil {
-			return &Error{Name: name, Line: tokLine, Msg: err.Error()}
-		}
-		d.Values = append(d.Values, v)
-		d.Lines = append(d.Lines, tokLine)
-		tok, long = tok[:0], false
-		return nil
-	}
+	comment := false
 	for {
 		c, err := br.ReadByte()
-		if err == io.EOF {
-			break
+		if err != nil && err != io.EOF {
+			return nil, errorAt(name, 0, err.Error())
 		}
-		if err != nil {
-			return nil, &Error{Name: name, Msg: err.Error()}
-		}
-		switch {
-		case c == '#':
-			if err := flush(); err != nil {
-				return nil, err
-			}
-			for c != '\n' {
-				if c, err = br.ReadByte(); err != nil {
-					break
-				}
-			}
-			if err == nil {
-				line++
-			}
-		case isSpace(c):
-			if err := flush(); err != nil {
-				return nil, err
-			}
-			if c == '\n' {
-				line++
-			}
-		default:
+		inToken := err == nil && !comment && c != '#' && !isSpace(c)
+		if inToken && len(tok) < maxToken {
 			if len(tok) == 0 {
 				tokLine = line
 			}
-			if len(tok) == maxToken {
-				// Too long for an integer whatever follows: say so now,
-				// or an endless token (/dev/zero) is read for ever.
-				long = true
-				return nil, flush()
-			}
 			tok = append(tok, c)
+			continue
+		}
+		if len(tok) > 0 {
+			// The token ended, or it is too long for an integer whatever
+			// follows: say so now, or an endless token (/dev/zero) is
+			// read for ever.
+			v, err := Int(string(tok), inToken)
+			if err != nil {
+				return nil, errorAt(name, tokLine, err.Error())
+			}
+			d.Values = append(d.Values, v)
+			d.Lines = append(d.Lines, tokLine)
+			tok = tok[:0]
+		}
+		if err != nil {
+			break
+		}
+		switch c {
+		case '#':
+			comment = true
+		case '\n':
+			comment = false
+			line++
 		}
 	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
 	if len(d.Values) == 0 {
-		return nil, &Error{Name: name, Msg: ErrNoData.Error()}
+		return nil, errorAt(name, 0, ErrNoData.Error())
 	}
 	return d, nil
 }
@@ -120,10 +108,6 @@ func isSpace(c byte) bool {
 
 // Int parses one item. long says the token was cut at maxToken characters.
 func Int(tok string, long bool) (int64, error) {
-	shown := tok
-	if long {
-		shown += "..."
-	}
 	if tok == "" {
 		return 0, errors.New("expected an integer, got an empty line")
 	}
@@ -131,10 +115,14 @@ func Int(tok string, long bool) (int64, error) {
 	if ok && !long {
 		return v, nil
 	}
+	what := " is not an integer"
 	if big || (long && allDigits(tok)) {
-		return 0, errors.New(text.Quote(shown) + " is out of range (a signed 64-bit integer)")
+		what = " is out of range (a signed 64-bit integer)"
 	}
-	return 0, errors.New(text.Quote(shown) + " is not an integer")
+	if long {
+		tok += "..."
+	}
+	return 0, errors.New(text.Quote(tok) + what)
 }
 
 // allDigits reports whether s is a sign and digits only: the start of an
@@ -157,57 +145,32 @@ func Dialogue(r io.Reader, w io.Writer, sizePrompt, itemPrompt string) (*Data, e
 	const name = "stdin"
 	br := newReader(r)
 	line := 0
-	// readLine returns the next line, trimmed, or io.EOF; of a longer line
-	// only its first maxToken+1 bytes (enough for Int to see it is too
-	// long), returned as soon as the line is known to be too long.
-	readLine := func() (string, error) {
-		var b []byte
-		c, err := br.ReadByte()
-		if err != nil {
-			return "", err
-		}
-		for ; err == nil && c != '\n'; c, err = br.ReadByte() {
-			switch {
-			case len(b) == 0 && isSpace(c):
-			case len(b) <= maxToken:
-				b = append(b, c)
-			case !isSpace(c):
-				// Past maxToken: no integer, whatever follows (and
-				// /dev/zero has no newline). Int sees it is too long.
-				line++
-				return string(b), nil
-			}
-		}
-		for len(b) > 0 && isSpace(b[len(b)-1]) {
-			b = b[:len(b)-1]
-		}
-		line++
-		return string(b), nil
-	}
 	io.WriteString(w, sizePrompt)
-	s, err := readLine()
+	s, err := br.readLine()
 	if err != nil {
-		return nil, &Error{Name: name, Msg: "no dataset size given"}
+		return nil, errorAt(name, 0, "no dataset size given")
 	}
+	line++
 	n, err := Int(s, len(s) > maxToken)
 	if err != nil {
-		return nil, &Error{Name: name, Line: line, Msg: "dataset size: " + err.Error()}
+		return nil, errorAt(name, line, "dataset size: "+err.Error())
 	}
 	if n <= 0 {
-		return nil, &Error{Name: name, Line: line, Msg: "dataset size " + s + " must be positive"}
+		return nil, errorAt(name, line, "dataset size "+s+" must be positive")
 	}
 	d := &Data{Name: name}
 	for i := int64(0); i < n; i++ {
 		io.WriteString(w, itemPrompt)
-		s, err := readLine()
+		s, err := br.readLine()
 		if err != nil {
 			io.WriteString(w, "\n")
-			return nil, &Error{Name: name, Msg: "expected " + strconv.FormatInt(n, 10) +
-				" items, got " + strconv.FormatInt(i, 10)}
+			return nil, errorAt(name, 0, "expected "+strconv.FormatInt(n, 10)+
+				" items, got "+strconv.FormatInt(i, 10))
 		}
+		line++
 		v, err := Int(s, len(s) > maxToken)
 		if err != nil {
-			return nil, &Error{Name: name, Line: line, Msg: err.Error()}
+			return nil, errorAt(name, line, err.Error())
 		}
 		d.Values = append(d.Values, v)
 		d.Lines = append(d.Lines, line)
@@ -247,7 +210,7 @@ func (d *Data) errAt(i int, msg string) error {
 	if i < len(d.Lines) {
 		line = d.Lines[i]
 	}
-	return &Error{Name: d.Name, Line: line, Msg: msg}
+	return errorAt(d.Name, line, msg)
 }
 
 // Mul10 returns v*10 and whether it fits in an int64.
@@ -279,6 +242,32 @@ func newReader(r io.Reader) *reader {
 		r = fileReader(f)
 	}
 	return &reader{r: r, buf: make([]byte, 64<<10)}
+}
+
+// readLine returns the next line, trimmed, or the reader's error; of a
+// longer line only its first maxToken+1 bytes (enough for Int to see it is
+// too long), returned as soon as the line is known to be too long.
+func (r *reader) readLine() (string, error) {
+	var b []byte
+	c, err := r.ReadByte()
+	if err != nil {
+		return "", err
+	}
+	for ; err == nil && c != '\n'; c, err = r.ReadByte() {
+		switch {
+		case len(b) == 0 && isSpace(c):
+		case len(b) <= maxToken:
+			b = append(b, c)
+		case !isSpace(c):
+			// Past maxToken: no integer, whatever follows (and
+			// /dev/zero has no newline). Int sees it is too long.
+			return string(b), nil
+		}
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return string(b), nil
 }
 
 // ReadByte returns the next byte, or the reader's error (io.EOF at the end).

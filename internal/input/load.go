@@ -8,7 +8,10 @@ import (
 )
 
 // Prompts are the lab sheet's dialogue lines.
-type Prompts struct{ Size, Item string }
+type Prompts struct {
+	_          [0]func() // not comparable: no equality function in the binary
+	Size, Item string
+}
 
 // Load reads a lab's data as its command line asks: from the one FILE in
 // args ("-" or none: standard input), or by the dialogue when dialogue is
@@ -35,8 +38,9 @@ func Load(args []string, stdin io.Reader, stdout io.Writer, dialogue bool, p Pro
 	}
 	f, err := open(file)
 	if err != nil {
-		return nil, &Error{Name: file, Msg: err.Error()}
+		return nil, errorAt(file, 0, err.Error())
 	}
-	defer f.Close()
-	return Parse(f, file)
+	d, err := Parse(f, file)
+	f.Close()
+	return d, err
 }

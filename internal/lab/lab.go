@@ -81,7 +81,10 @@ func (r *Run) Group(prog string, stdout, stderr io.Writer) (*proc.Group, error) 
 	return g, nil
 }
 
-// ChildArgs are the options a child must be given: -trace if set.
+// ChildArgs are the options a child must be given: -trace if set. (Not
+// inlined: the labs call it often, and a call is smaller.)
+//
+//go:noinline
 func (r *Run) ChildArgs(args ...string) []string {
 	if *r.trace {
 		return append([]string{"-trace"}, args...)

@@ -13,6 +13,7 @@ import (
 // (-name NAME, or the NAME argument of stat and rm) or a System V key
 // (-sysv -key K).
 type Where struct {
+	_         [0]func() // not comparable: no equality function in the binary
 	name, key *string
 	sysv      *bool
 	Name      string // "/NAME", for mq_open and shm_open

@@ -3,6 +3,8 @@ package proc
 import (
 	"os"
 	"strconv"
+	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -14,46 +16,49 @@ import (
 // plumbing of "args=(list, q)" in the sheet's Python, not one of the lab's
 // IPC mechanisms, so it is not traced.
 func DataFile(values []int64) (int, error) {
-	fd, err := unix.MemfdCreate("ipclab-data", unix.MFD_CLOEXEC)
-	if err != nil {
-		return -1, os.NewSyscallError("memfd_create", err)
+	// ENOSYS before Linux 3.17. The name only labels the file in
+	// /proc/PID/fd; x/sys/unix's MemfdCreate would add a wrapper.
+	name := []byte("ipclab-data\x00")
+	r, _, e := unix.Syscall(unix.SYS_MEMFD_CREATE, uintptr(unsafe.Pointer(&name[0])), unix.MFD_CLOEXEC, 0)
+	if e != 0 {
+		return -1, syscallError("memfd_create", e)
 	}
+	fd := int(r)
 	b := record.Encode(values)
 	for len(b) > 0 {
-		n, err := unix.Write(fd, b)
-		if err == unix.EINTR {
+		n, err := syscall.Write(fd, b)
+		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			unix.Close(fd)
-			return -1, os.NewSyscallError("write", err)
+			syscall.Close(fd)
+			return -1, syscallError("write", err)
 		}
 		b = b[n:]
 	}
 	return fd, nil
 }
 
-// ReadData reads the values a parent stored with DataFile.
+// ReadData reads the values a parent stored with DataFile. It reads at
+// offsets (pread) to the end of the file, from the start: the file's own
+// offset, which DataFile's writes left at the end, is shared by every
+// process that has it, and several children may read it at once.
 func ReadData(fd int) ([]int64, error) {
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, os.NewSyscallError("fstat", err)
-	}
-	b := make([]byte, st.Size)
-	for off := 0; off < len(b); {
-		n, err := unix.Pread(fd, b[off:], int64(off))
-		if err == unix.EINTR {
-			continue
+	b := make([]byte, 0, 4096)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // room for more
 		}
+		n, err := pread(fd, b[len(b):cap(b)], int64(len(b)))
 		if err != nil {
-			return nil, os.NewSyscallError("pread", err)
+			return nil, syscallError("pread", err)
 		}
 		if n == 0 {
 			break
 		}
-		off += n
+		b = b[:len(b)+n]
 	}
-	unix.Close(fd)
+	syscall.Close(fd)
 	return record.Decode(b), nil
 }
 

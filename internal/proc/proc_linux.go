@@ -26,8 +26,6 @@ import (
 	"sync"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"ipclab/internal/cli"
 	"ipclab/internal/text"
 )
@@ -109,12 +107,7 @@ func orphaned(err error) error {
 	// A dying parent releases its memory (a System V segment it alone had
 	// attached goes then) before its descriptors (the lifeline): give the
 	// lifeline a moment to follow.
-	fds := []unix.PollFd{{Fd: lifeline, Events: unix.POLLIN}}
-	n, e := unix.Poll(fds, 100)
-	for e == unix.EINTR {
-		n, e = unix.Poll(fds, 100)
-	}
-	if n == 1 {
+	if Poll(lifeline, 100) {
 		select {} // the watcher exits
 	}
 	return err
@@ -122,6 +115,7 @@ func orphaned(err error) error {
 
 // Child is a started child process.
 type Child struct {
+	_       [0]func() // not comparable: no equality function in the binary
 	Name    string
 	Pid     int
 	exited  bool
@@ -149,17 +143,16 @@ type Group struct {
 // input and stdout and stderr, which must be files (so the children write
 // to them directly).
 func NewGroup(prog string, stdout, stderr io.Writer) (*Group, error) {
-	g := &Group{prog: prog}
-	for i, w := range []io.Writer{stdout, stderr} {
-		f, ok := w.(*os.File)
-		if !ok {
-			return nil, errors.New("the children need standard output and error to be files")
-		}
-		g.stdio[i+1] = f.Fd()
+	out, ok1 := stdout.(*os.File)
+	errOut, ok2 := stderr.(*os.File)
+	if !ok1 || !ok2 {
+		return nil, errors.New("the children need standard output and error to be files")
 	}
+	g := &Group{prog: prog}
+	g.stdio[1], g.stdio[2] = out.Fd(), errOut.Fd()
 	var p [2]int
 	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
-		return nil, os.NewSyscallError("pipe2", err)
+		return nil, syscallError("pipe2", err)
 	}
 	g.stdio[lifeline], g.life = uintptr(p[0]), p[1]
 	return g, nil
@@ -179,7 +172,7 @@ func (g *Group) Start(name string, files []int, args ...string) (*Child, error) 
 // finds the role itself, with AsChild on its own arguments, instead of the
 // lab's children. An empty sub is Start.
 func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child, error) {
-	fds := append([]uintptr{}, g.stdio[:]...)
+	fds := g.stdio[:] // full: the first append copies it
 	for _, fd := range files {
 		fds = append(fds, uintptr(fd))
 	}
@@ -188,16 +181,16 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 		argv = []string{g.prog, sub, roleArg + name}
 	}
 	pid, err := syscall.ForkExec("/proc/self/exe", append(argv, args...), &syscall.ProcAttr{
-		Env:   os.Environ(),
+		Env:   syscall.Environ(),
 		Files: fds,
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
 	if err != nil {
-		return nil, os.NewSyscallError("fork/exec "+name, err)
+		return nil, syscallError("fork/exec "+name, err)
 	}
 	c := &Child{Name: name, Pid: pid}
 	g.children = append(g.children, c)
-	g.tracef("[parent] fork+exec(/proc/self/exe, " + name + ") = " + strconv.Itoa(pid))
+	g.trace("[parent] fork+exec(/proc/self/exe, " + name + ") = " + strconv.Itoa(pid) + "\n")
 	return c, nil
 }
 
@@ -251,7 +244,7 @@ func Self() (string, error) {
 	buf := make([]byte, 4096)
 	n, err := syscall.Readlink("/proc/self/exe", buf)
 	if err != nil {
-		return "", os.NewSyscallError("readlink /proc/self/exe", err)
+		return "", syscallError("readlink /proc/self/exe", err)
 	}
 	return string(buf[:n]), nil
 }
@@ -272,15 +265,19 @@ func Fields(s string, sep byte) []string {
 	return f
 }
 
-func (g *Group) tracef(s string) {
+// trace writes the line s (newline included) to Trace, if set.
+func (g *Group) trace(s string) {
 	if g.Trace != nil {
-		io.WriteString(g.Trace, s+"\n")
+		io.WriteString(g.Trace, s)
 	}
 }
 
 // Wait waits for every child to end. It returns an error as soon as a
 // child ends badly; the caller then closes the group, which stops the
-// other children.
+// other children. (Not inlined: the labs call it often, and a call is
+// smaller.)
+//
+//go:noinline
 func (g *Group) Wait() error {
 	for {
 		err := g.reap(0)
@@ -337,7 +334,7 @@ func (g *Group) reap(options int) error {
 			if err != nil || options&syscall.WNOHANG != 0 {
 				return nil
 			}
-			unix.Poll(nil, 10) // a sleep of 10 ms, without time's cost
+			Poll(-1, 10) // a sleep of 10 ms, without time's cost
 			continue
 		}
 		for _, c := range g.children {
@@ -363,13 +360,6 @@ func (g *Group) longestStopped() *Child {
 	return s
 }
 
-// monotonic reads CLOCK_MONOTONIC in nanoseconds; never 0.
-func monotonic() int64 {
-	var ts unix.Timespec
-	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail: the clock and pointer are valid
-	return max(ts.Nano(), 1)
-}
-
 // PeerGone is the exit status of a child that stopped because its peer
 // went away (EOF on its pipe, say): the peer's own end is the news, so the
 // parent reports that instead.
@@ -392,8 +382,8 @@ func (g *Group) running() int {
 // changed records a child's end, stop or continuation, and says whether
 // it failed.
 func (g *Group) changed(c *Child, ws syscall.WaitStatus) error {
-	how := Describe(ws)
-	g.tracef("[parent] wait4(" + strconv.Itoa(c.Pid) + ") = " + c.Name + " " + how)
+	what := c.Name + " " + Describe(ws)
+	g.trace("[parent] wait4(" + strconv.Itoa(c.Pid) + ") = " + what + "\n")
 	switch {
 	case ws.Stopped():
 		c.stopped, c.stopSig = monotonic(), ws.StopSignal()
@@ -410,7 +400,7 @@ func (g *Group) changed(c *Child, ws syscall.WaitStatus) error {
 		g.lost = c.Name
 		return nil
 	}
-	err := errors.New(c.Name + " " + how)
+	err := errors.New(what)
 	if ws.Exited() && ws.ExitStatus() == 1 {
 		// The child said why on the shared standard error.
 		return &cli.Quiet{Err: err}

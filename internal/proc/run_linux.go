@@ -1,7 +1,6 @@
 package proc
 
 import (
-	"os"
 	"strings"
 	"syscall"
 )
@@ -12,12 +11,12 @@ import (
 func Run(path string, argv []string, stdin []byte) ([]byte, syscall.WaitStatus, error) {
 	var in, out [2]int
 	if err := syscall.Pipe2(in[:], syscall.O_CLOEXEC); err != nil {
-		return nil, 0, os.NewSyscallError("pipe2", err)
+		return nil, 0, syscallError("pipe2", err)
 	}
 	if err := syscall.Pipe2(out[:], syscall.O_CLOEXEC); err != nil {
 		syscall.Close(in[0])
 		syscall.Close(in[1])
-		return nil, 0, os.NewSyscallError("pipe2", err)
+		return nil, 0, syscallError("pipe2", err)
 	}
 	pid, err := spawn(path, argv, []uintptr{uintptr(in[0]), uintptr(out[1]), 2})
 	syscall.Close(in[0])
@@ -25,7 +24,7 @@ func Run(path string, argv []string, stdin []byte) ([]byte, syscall.WaitStatus, 
 	if err != nil {
 		syscall.Close(in[1])
 		syscall.Close(out[0])
-		return nil, 0, os.NewSyscallError("fork/exec "+path, err)
+		return nil, 0, syscallError("fork/exec "+path, err)
 	}
 	// The input is written from a goroutine while the output is read here,
 	// so neither side can block the other on a full pipe.

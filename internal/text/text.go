@@ -12,33 +12,35 @@ import (
 // backslashes and invalid UTF-8 escaped, so it always prints as one line.
 func Quote(s string) string {
 	const hex = "0123456789abcdef"
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, '"')
-	for i := 0; i < len(s); {
+	b := make([]byte, 1, len(s)+2)
+	b[0] = '"'
+	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || n > 1 {
+			if r, n := utf8.DecodeRuneInString(s[i:]); r != utf8.RuneError || n > 1 {
 				b = append(b, s[i:i+n]...)
-				i += n
+				i += n - 1
 				continue
 			}
 		}
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c < 0x20 || c == 0x7f || c >= utf8.RuneSelf:
-			b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
+		esc := c // what follows the backslash
+		switch c {
+		case '"', '\\':
+		case '\n':
+			esc = 'n'
+		case '\t':
+			esc = 't'
+		case '\r':
+			esc = 'r'
 		default:
-			b = append(b, c)
+			if c >= ' ' && c < 0x7f {
+				b = append(b, c)
+			} else {
+				b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
+			}
+			continue
 		}
-		i++
+		b = append(b, '\\', esc)
 	}
 	return string(append(b, '"'))
 }
