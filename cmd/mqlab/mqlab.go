@@ -258,30 +258,16 @@ func roomy(id int) error {
 	return err
 }
 
-// queue is either kind of message queue, as the processes see it.
-type queue interface {
-	// send queues msg with priority prio (0 is the lowest).
-	send(msg []byte, prio uint) error
-	// receive takes the next message into buf, waiting until deadline
-	// (forever if nil); it returns its length and priority.
-	receive(buf []byte, deadline *ipc.Timespec) (int, uint, error)
-}
-
-type posixQueue int
-
-func (q posixQueue) send(msg []byte, prio uint) error {
-	return ipc.MqTimedSend(int(q), msg, prio, nil)
-}
-
-func (q posixQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
-	return ipc.MqTimedReceive(int(q), buf, deadline)
-}
-
-// sysvQueue is a System V queue. Message types stand in for priorities:
-// type maxPrio+1-prio, taken lowest type first (msgtyp -(maxPrio+1)), is
+// queue is a message queue as the processes see it: a POSIX queue's
+// descriptor mqd, or, if sysv is set, System V queue id.
+//
+// On a System V queue, message types stand in for priorities: type
+// maxPrio+1-prio, taken lowest type first (msgtyp -(maxPrio+1)), is
 // highest priority first, as a POSIX queue delivers. typ, if set, selects
-// by type instead (msgrcv's msgtyp).
-type sysvQueue struct {
+// by type instead (msgrcv's msgtyp); flags are msgsnd's and msgrcv's.
+type queue struct {
+	sysv      bool
+	mqd       int
 	id, flags int
 	typ       int
 	buf       ipc.MsgBuf
@@ -290,11 +276,15 @@ type sysvQueue struct {
 // maxPrio is the highest priority the labs use.
 const maxPrio = 3
 
-func newSysV(id int) *sysvQueue {
-	return &sysvQueue{id: id, typ: -(maxPrio + 1), buf: ipc.NewMsgBuf(record.Size)}
+func newSysV(id int) *queue {
+	return &queue{sysv: true, id: id, typ: -(maxPrio + 1), buf: ipc.NewMsgBuf(record.Size)}
 }
 
-func (q *sysvQueue) send(msg []byte, prio uint) error {
+// send queues msg with priority prio (0 is the lowest).
+func (q *queue) send(msg []byte, prio uint) error {
+	if !q.sysv {
+		return ipc.MqTimedSend(q.mqd, msg, prio, nil)
+	}
 	if prio > maxPrio {
 		prio = maxPrio
 	}
@@ -303,7 +293,12 @@ func (q *sysvQueue) send(msg []byte, prio uint) error {
 	return ipc.Msgsnd(q.id, q.buf, len(msg), q.flags)
 }
 
-func (q *sysvQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
+// receive takes the next message into buf, waiting until deadline
+// (forever if nil); it returns its length and priority.
+func (q *queue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
+	if !q.sysv {
+		return ipc.MqTimedReceive(q.mqd, buf, deadline)
+	}
 	for {
 		flags := q.flags
 		if deadline != nil {
@@ -325,7 +320,7 @@ func (q *sysvQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, erro
 		if passed(deadline) {
 			return 0, 0, os.NewSyscallError("msgrcv", unix.ETIMEDOUT)
 		}
-		unix.Nanosleep(&unix.Timespec{Nsec: 10e6}, nil)
+		unix.Poll(nil, 10) // a sleep of 10 ms
 	}
 }
 
@@ -338,11 +333,11 @@ func passed(deadline *ipc.Timespec) bool {
 func child(role string, args []string, stdout io.Writer) error {
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
-	var q queue
+	var q *queue
 	var mode string
 	switch {
 	case len(args) >= 1 && args[0] == "posix":
-		q, mode = posixQueue(proc.FirstFD+1), at(args, 1)
+		q, mode = &queue{mqd: proc.FirstFD + 1}, at(args, 1)
 	case len(args) >= 2 && args[0] == "sysv":
 		id, ok := text.Atoi(args[1])
 		if !ok {
@@ -359,13 +354,13 @@ func child(role string, args []string, stdout io.Writer) error {
 	case role == "p1":
 		err = producer(q, mode == "prio", out)
 	case role == "p2" && mode == "notify":
-		err = notified(int(q.(posixQueue)), proc.FirstFD+2, out)
+		err = notified(q.mqd, proc.FirstFD+2, out)
 	case role == "p2":
 		err = consumer(q, mode == "prio", out)
-		if sq, ok := q.(*sysvQueue); ok && err == nil {
+		if q.sysv && err == nil {
 			// Done with it: removed now, the queue cannot outlive a
 			// parent killed before its own cleanup.
-			err = ipc.MsgRemove(sq.id)
+			err = ipc.MsgRemove(q.id)
 		}
 	default:
 		err = errors.New("unknown role")
@@ -394,7 +389,7 @@ func priority(x int64) uint {
 // producer sends ten times each item, then an empty message: the end.
 // With prio, item x goes with priority |x| mod 4, and the end with 0, so
 // it still comes last.
-func producer(q queue, prio bool, out *cli.Output) error {
+func producer(q *queue, prio bool, out *cli.Output) error {
 	values, err := proc.ReadData(proc.FirstFD)
 	if err != nil {
 		return err
@@ -410,7 +405,7 @@ func producer(q queue, prio bool, out *cli.Output) error {
 
 // sendAll sends ten times each value, then the empty end message, all with
 // priority fixed, or by priority() if prio.
-func sendAll(q queue, values []int64, prio bool, fixed uint) error {
+func sendAll(q *queue, values []int64, prio bool, fixed uint) error {
 	var msg [record.Size]byte
 	for _, v := range values {
 		x, ok := input.Mul10(v)
@@ -433,7 +428,7 @@ func sendAll(q queue, values []int64, prio bool, fixed uint) error {
 
 // consumer prints the values received until the empty message; with prio,
 // each with the priority it came with.
-func consumer(q queue, prio bool, out *cli.Output) error {
+func consumer(q *queue, prio bool, out *cli.Output) error {
 	header := "Queue elements:"
 	if prio {
 		header = "Queue elements (highest priority first):"
@@ -446,7 +441,7 @@ func consumer(q queue, prio bool, out *cli.Output) error {
 // or count values (count < 0: no limit), waiting at most timeout ns for
 // each (0: no limit). Priorities are shown if all is set, else those
 // above 0. It reports whether the end came.
-func receiveAll(q queue, out *cli.Output, header string, all bool, count int, timeout int64) (bool, error) {
+func receiveAll(q *queue, out *cli.Output, header string, all bool, count int, timeout int64) (bool, error) {
 	var msg [record.Size]byte
 	for got := 0; count < 0 || got < count; got++ {
 		var d *ipc.Timespec

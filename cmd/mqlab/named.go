@@ -126,8 +126,8 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		}
 		return nil
 	}
-	if sq, ok := q.(*sysvQueue); ok && *typ != 0 {
-		sq.typ = *typ
+	if q.sysv && *typ != 0 {
+		q.typ = *typ
 	}
 	end, err := receiveAll(q, out, "Queue elements:", false, *count, *timeout)
 	if err != nil {
@@ -145,7 +145,7 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 
 // openQueue opens the named queue, creating it (exclusively, mode 0600) if
 // it does not exist yet; created says which happened.
-func openQueue(w *lab.Where, nonblock bool) (q queue, created bool, err error) {
+func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) {
 	if w.SysV {
 		id, err := ipc.Msgget(w.Key, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		created = err == nil
@@ -180,7 +180,7 @@ func openQueue(w *lab.Where, nonblock bool) (q queue, created bool, err error) {
 	if err != nil {
 		return nil, false, mqAdvice(err)
 	}
-	return posixQueue(mqd), created, nil
+	return &queue{mqd: mqd}, created, nil
 }
 
 // nonblockError says what the error of a non-blocking send or receive
