@@ -53,6 +53,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -133,15 +134,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer g.Close()
-	data, err := proc.DataFile(d.Values)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(data)
-	// p1 gets the data on fd 4 (proc.FirstFD); both get the queue's descriptor (POSIX) on
-	// the next one, or its identifier (System V) as an argument.
-	var files []int
-	var qargs []string
+	// Both children get the queue's descriptor (POSIX) on fd 5, or its
+	// identifier (System V) as an argument; p1 gets the data on fd 4
+	// (proc.FirstFD).
+	fds := []int{-1}
+	qargs := []string{"posix"}
 	if *sysv {
 		id, err := ipc.Msgget(proc.ObjectKey(), unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		if errors.Is(err, unix.EEXIST) {
@@ -174,8 +171,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err := ipc.MqUnlink(name); err != nil {
 			return err
 		}
-		files = []int{mqd}
-		qargs = []string{"posix"}
+		fds = append(fds, mqd)
 	}
 	switch {
 	case *prio:
@@ -183,39 +179,47 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *notify:
 		qargs = append(qargs, "notify")
 	}
+	cargs := r.ChildArgs(qargs...)
 	if *notify {
 		// p2 first: p1 starts once p2 has registered with mq_notify (it
 		// closes its end of the pipe ready), so p2 surely waits for the
 		// signal at least once.
 		var ready [2]int
-		if err := unix.Pipe2(ready[:], unix.O_CLOEXEC); err != nil {
+		if err := syscall.Pipe2(ready[:], syscall.O_CLOEXEC); err != nil {
 			return os.NewSyscallError("pipe2", err)
 		}
-		_, err := g.Start("p2", append([]int{-1}, append(files, ready[1])...), r.ChildArgs(qargs...)...)
-		unix.Close(ready[1])
+		_, err := g.Start("p2", append(fds, ready[1]), cargs...)
+		syscall.Close(ready[1])
 		if err == nil {
 			var b [1]byte
-			unix.Read(ready[0], b[:]) // EOF: p2 registered, or died (then Wait says so)
+			syscall.Read(ready[0], b[:]) // EOF: p2 registered, or died (then Wait says so)
 		}
-		unix.Close(ready[0])
+		syscall.Close(ready[0])
 		if err != nil {
 			return err
 		}
 	}
-	if _, err := g.Start("p1", append([]int{data}, files...), r.ChildArgs(qargs...)...); err != nil {
+	// The data file is p1's alone: the parent closes it once p1 has it.
+	data, err := proc.DataFile(d.Values)
+	if err != nil {
 		return err
 	}
-	if *notify {
-		return g.Wait()
+	fds[0] = data
+	_, err = g.Start("p1", fds, cargs...)
+	syscall.Close(data)
+	if err != nil {
+		return err
 	}
-	if *prio {
-		// As in the sheet, p1 ends before p2 starts: the queue then holds
-		// every message at once, and p2 sees the order it delivers them in.
-		if err := g.Wait(); err != nil {
+	fds[0] = -1
+	if *notify || *prio {
+		// With -notify, p2 runs already. With -prio, as in the sheet, p1
+		// ends before p2 starts: the queue then holds every message at
+		// once, and p2 sees the order it delivers them in.
+		if err := g.Wait(); *notify || err != nil {
 			return err
 		}
 	}
-	if _, err := g.Start("p2", append([]int{-1}, files...), r.ChildArgs(qargs...)...); err != nil {
+	if _, err := g.Start("p2", fds, cargs...); err != nil {
 		return err
 	}
 	return g.Wait()
