@@ -146,7 +146,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			id, err = ipc.Msgget(unix.IPC_PRIVATE, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		}
 		if err != nil {
-			return msgAdvice(err)
+			return advise(err, msgHints)
 		}
 		g.Cleanup(func() error {
 			if err := ipc.MsgRemove(id); !errors.Is(err, unix.EINVAL) {
@@ -163,7 +163,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
 		mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
 		if err != nil {
-			return mqAdvice(err)
+			return advise(err, mqHints)
 		}
 		defer ipc.Close(mqd)
 		// The queue stays alive while a descriptor is open: without its
@@ -225,28 +225,32 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return g.Wait()
 }
 
-// mqAdvice says which limit an mq_open error points at.
-func mqAdvice(err error) error {
-	switch {
-	case errors.Is(err, unix.ENOSYS):
-		return cli.Advise(err, "this kernel has no POSIX message queues (CONFIG_POSIX_MQUEUE); try -sysv")
-	case errors.Is(err, unix.EINVAL):
-		return cli.Advise(err, "the queue exceeds /proc/sys/fs/mqueue/msg_max or msgsize_max")
-	case errors.Is(err, unix.EMFILE):
-		return cli.Advise(err, "the per-user limit on queue memory is reached: raise it with ulimit -q (RLIMIT_MSGQUEUE)")
-	case errors.Is(err, unix.ENOSPC):
-		return cli.Advise(err, "too many queues: raise /proc/sys/fs/mqueue/queues_max")
-	}
-	return err
+// hint is the advice for an error with errno.
+type hint struct {
+	errno unix.Errno
+	text  string
 }
 
-// msgAdvice says which limit a msgget error points at.
-func msgAdvice(err error) error {
-	switch {
-	case errors.Is(err, unix.ENOSYS):
-		return cli.Advise(err, "this kernel has no System V IPC (CONFIG_SYSVIPC); try without -sysv")
-	case errors.Is(err, unix.ENOSPC):
-		return cli.Advise(err, "too many System V queues: raise /proc/sys/kernel/msgmni")
+// Which limit an mq_open or msgget error points at.
+var (
+	mqHints = []hint{
+		{unix.ENOSYS, "this kernel has no POSIX message queues (CONFIG_POSIX_MQUEUE); try -sysv"},
+		{unix.EINVAL, "the queue exceeds /proc/sys/fs/mqueue/msg_max or msgsize_max"},
+		{unix.EMFILE, "the per-user limit on queue memory is reached: raise it with ulimit -q (RLIMIT_MSGQUEUE)"},
+		{unix.ENOSPC, "too many queues: raise /proc/sys/fs/mqueue/queues_max"},
+	}
+	msgHints = []hint{
+		{unix.ENOSYS, "this kernel has no System V IPC (CONFIG_SYSVIPC); try without -sysv"},
+		{unix.ENOSPC, "too many System V queues: raise /proc/sys/kernel/msgmni"},
+	}
+)
+
+// advise adds to err the text of the first hint for its errno.
+func advise(err error, hints []hint) error {
+	for _, h := range hints {
+		if errors.Is(err, h.errno) {
+			return cli.Advise(err, h.text)
+		}
 	}
 	return err
 }

@@ -122,7 +122,7 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		out.Flush()
 		if err := sendAll(q, d.Values, false, uint(*prio)); err != nil {
 			drop()
-			return nonblockError(err, true, where.SysV)
+			return advise(err, fullHints)
 		}
 		return nil
 	}
@@ -135,7 +135,10 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		if errors.Is(err, unix.ETIMEDOUT) {
 			return errors.New("no message within " + text.FormatDuration(*timeout) + " (is a sender running?)")
 		}
-		return nonblockError(err, false, where.SysV)
+		if where.SysV {
+			return advise(err, emptyHints[1:])
+		}
+		return advise(err, emptyHints)
 	}
 	if end {
 		return remove(where)
@@ -153,7 +156,7 @@ func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) 
 			id, err = ipc.Msgget(w.Key, 0)
 		}
 		if err != nil {
-			return nil, false, msgAdvice(err)
+			return nil, false, advise(err, msgHints)
 		}
 		if err := roomy(id); err != nil {
 			if created {
@@ -178,22 +181,17 @@ func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) 
 		mqd, err = ipc.MqOpen(w.Name, flags, 0, nil)
 	}
 	if err != nil {
-		return nil, false, mqAdvice(err)
+		return nil, false, advise(err, mqHints)
 	}
 	return &queue{mqd: mqd}, created, nil
 }
 
-// nonblockError says what the error of a non-blocking send or receive
-// means: "queue full" or "queue empty".
-func nonblockError(err error, sending, sysv bool) error {
-	switch {
-	case sending && errors.Is(err, unix.EAGAIN):
-		return cli.Advise(err, "queue full")
-	case !sending && errors.Is(err, unix.EAGAIN) && !sysv, !sending && errors.Is(err, unix.ENOMSG):
-		return cli.Advise(err, "queue empty")
-	}
-	return err
-}
+// What the error of a non-blocking send or receive means. A System V
+// receive says ENOMSG alone (emptyHints[1:]).
+var (
+	fullHints  = []hint{{unix.EAGAIN, "queue full"}}
+	emptyHints = []hint{{unix.EAGAIN, "queue empty"}, {unix.ENOMSG, "queue empty"}}
+)
 
 // stat prints a queue's attributes: mq_getattr and fstat for a POSIX
 // queue, msgctl(IPC_STAT) for a System V one.
