@@ -134,6 +134,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer g.Close()
+	data, err := proc.DataFile(d.Values)
+	if err != nil {
+		return err
+	}
+	defer syscall.Close(data)
 	// Both children get the queue's descriptor (POSIX) on fd 5, or its
 	// identifier (System V) as an argument; p1 gets the data on fd 4
 	// (proc.FirstFD).
@@ -199,15 +204,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	// The data file is p1's alone: the parent closes it once p1 has it.
-	data, err := proc.DataFile(d.Values)
-	if err != nil {
-		return err
-	}
 	fds[0] = data
-	_, err = g.Start("p1", fds, cargs...)
-	syscall.Close(data)
-	if err != nil {
+	if _, err := g.Start("p1", fds, cargs...); err != nil {
 		return err
 	}
 	fds[0] = -1
