@@ -339,24 +339,9 @@ func passed(deadline *ipc.Timespec) bool {
 func child(role string, args []string, stdout io.Writer) error {
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
-	var q *queue
-	var mode string
+	q, mode, err := childQueue(args)
 	switch {
-	case len(args) >= 1 && args[0] == "posix":
-		q, mode = &queue{mqd: proc.FirstFD + 1}, at(args, 1)
-	case len(args) >= 2 && args[0] == "sysv":
-		id, ok := text.Atoi(args[1])
-		if !ok {
-			return errors.New(role + ": bad queue id " + args[1])
-		}
-		q, mode = newSysV(id), at(args, 2)
-		// A killed parent cannot remove the queue: its children do.
-		proc.OnOrphan(func() { ipc.MsgRemove(id) })
-	default:
-		return errors.New(role + ": bad arguments")
-	}
-	var err error
-	switch {
+	case err != nil:
 	case role == "p1":
 		err = producer(q, mode == "prio", out)
 	case role == "p2" && mode == "notify":
@@ -375,6 +360,25 @@ func child(role string, args []string, stdout io.Writer) error {
 		return errors.New(role + ": " + err.Error())
 	}
 	return nil
+}
+
+// childQueue is the queue the parent passes a child, and the mode after
+// it: "posix [MODE]" for the POSIX queue at descriptor 5, "sysv ID [MODE]"
+// for System V queue ID.
+func childQueue(args []string) (q *queue, mode string, err error) {
+	switch {
+	case len(args) >= 1 && args[0] == "posix":
+		return &queue{mqd: proc.FirstFD + 1}, at(args, 1), nil
+	case len(args) >= 2 && args[0] == "sysv":
+		id, ok := text.Atoi(args[1])
+		if !ok {
+			return nil, "", errors.New("bad queue id " + args[1])
+		}
+		// A killed parent cannot remove the queue: its children do.
+		proc.OnOrphan(func() { ipc.MsgRemove(id) })
+		return newSysV(id), at(args, 2), nil
+	}
+	return nil, "", errors.New("bad arguments")
 }
 
 func at(args []string, i int) string {
