@@ -115,7 +115,7 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		out.Flush()
 		err = sendAll(q, d.Values, false, uint(*prio))
 	} else {
-		if *typ != 0 {
+		if *typ != 0 { // System V: checked above
 			q.typ = *typ
 		}
 		var end bool
