@@ -53,6 +53,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -137,11 +138,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer unix.Close(data)
-	// p1 gets the data on fd 4 (proc.FirstFD); both get the queue's descriptor (POSIX) on
-	// the next one, or its identifier (System V) as an argument.
-	var files []int
-	var qargs []string
+	defer syscall.Close(data)
+	// Both children get the queue's descriptor (POSIX) on fd 5, or its
+	// identifier (System V) as an argument; p1 gets the data on fd 4
+	// (proc.FirstFD).
+	fds := []int{-1}
+	qargs := []string{"posix"}
 	if *sysv {
 		id, err := ipc.Msgget(proc.ObjectKey(), unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		if errors.Is(err, unix.EEXIST) {
@@ -149,7 +151,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			id, err = ipc.Msgget(unix.IPC_PRIVATE, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		}
 		if err != nil {
-			return msgAdvice(err)
+			return advise(err, msgHints)
 		}
 		g.Cleanup(func() error {
 			if err := ipc.MsgRemove(id); !errors.Is(err, unix.EINVAL) {
@@ -166,7 +168,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
 		mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
 		if err != nil {
-			return mqAdvice(err)
+			return advise(err, mqHints)
 		}
 		defer ipc.Close(mqd)
 		// The queue stays alive while a descriptor is open: without its
@@ -174,8 +176,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err := ipc.MqUnlink(name); err != nil {
 			return err
 		}
-		files = []int{mqd}
-		qargs = []string{"posix"}
+		fds = append(fds, mqd)
 	}
 	switch {
 	case *prio:
@@ -183,66 +184,71 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *notify:
 		qargs = append(qargs, "notify")
 	}
+	cargs := r.ChildArgs(qargs...)
 	if *notify {
 		// p2 first: p1 starts once p2 has registered with mq_notify (it
 		// closes its end of the pipe ready), so p2 surely waits for the
 		// signal at least once.
 		var ready [2]int
-		if err := unix.Pipe2(ready[:], unix.O_CLOEXEC); err != nil {
+		if err := syscall.Pipe2(ready[:], syscall.O_CLOEXEC); err != nil {
 			return os.NewSyscallError("pipe2", err)
 		}
-		_, err := g.Start("p2", append([]int{-1}, append(files, ready[1])...), r.ChildArgs(qargs...)...)
-		unix.Close(ready[1])
+		_, err := g.Start("p2", append(fds, ready[1]), cargs...)
+		syscall.Close(ready[1])
 		if err == nil {
 			var b [1]byte
-			unix.Read(ready[0], b[:]) // EOF: p2 registered, or died (then Wait says so)
+			syscall.Read(ready[0], b[:]) // EOF: p2 registered, or died (then Wait says so)
 		}
-		unix.Close(ready[0])
+		syscall.Close(ready[0])
 		if err != nil {
 			return err
 		}
 	}
-	if _, err := g.Start("p1", append([]int{data}, files...), r.ChildArgs(qargs...)...); err != nil {
+	fds[0] = data
+	if _, err := g.Start("p1", fds, cargs...); err != nil {
 		return err
 	}
-	if *notify {
-		return g.Wait()
-	}
-	if *prio {
-		// As in the sheet, p1 ends before p2 starts: the queue then holds
-		// every message at once, and p2 sees the order it delivers them in.
-		if err := g.Wait(); err != nil {
+	fds[0] = -1
+	if *notify || *prio {
+		// With -notify, p2 runs already. With -prio, as in the sheet, p1
+		// ends before p2 starts: the queue then holds every message at
+		// once, and p2 sees the order it delivers them in.
+		if err := g.Wait(); *notify || err != nil {
 			return err
 		}
 	}
-	if _, err := g.Start("p2", append([]int{-1}, files...), r.ChildArgs(qargs...)...); err != nil {
+	if _, err := g.Start("p2", fds, cargs...); err != nil {
 		return err
 	}
 	return g.Wait()
 }
 
-// mqAdvice says which limit an mq_open error points at.
-func mqAdvice(err error) error {
-	switch {
-	case errors.Is(err, unix.ENOSYS):
-		return cli.Advise(err, "this kernel has no POSIX message queues (CONFIG_POSIX_MQUEUE); try -sysv")
-	case errors.Is(err, unix.EINVAL):
-		return cli.Advise(err, "the queue exceeds /proc/sys/fs/mqueue/msg_max or msgsize_max")
-	case errors.Is(err, unix.EMFILE):
-		return cli.Advise(err, "the per-user limit on queue memory is reached: raise it with ulimit -q (RLIMIT_MSGQUEUE)")
-	case errors.Is(err, unix.ENOSPC):
-		return cli.Advise(err, "too many queues: raise /proc/sys/fs/mqueue/queues_max")
-	}
-	return err
+// hint is the advice for an error with errno.
+type hint struct {
+	errno unix.Errno
+	text  string
 }
 
-// msgAdvice says which limit a msgget error points at.
-func msgAdvice(err error) error {
-	switch {
-	case errors.Is(err, unix.ENOSYS):
-		return cli.Advise(err, "this kernel has no System V IPC (CONFIG_SYSVIPC); try without -sysv")
-	case errors.Is(err, unix.ENOSPC):
-		return cli.Advise(err, "too many System V queues: raise /proc/sys/kernel/msgmni")
+// Which limit an mq_open or msgget error points at.
+var (
+	mqHints = []hint{
+		{unix.ENOSYS, "this kernel has no POSIX message queues (CONFIG_POSIX_MQUEUE); try -sysv"},
+		{unix.EINVAL, "the queue exceeds /proc/sys/fs/mqueue/msg_max or msgsize_max"},
+		{unix.EMFILE, "the per-user limit on queue memory is reached: raise it with ulimit -q (RLIMIT_MSGQUEUE)"},
+		{unix.ENOSPC, "too many queues: raise /proc/sys/fs/mqueue/queues_max"},
+	}
+	msgHints = []hint{
+		{unix.ENOSYS, "this kernel has no System V IPC (CONFIG_SYSVIPC); try without -sysv"},
+		{unix.ENOSPC, "too many System V queues: raise /proc/sys/kernel/msgmni"},
+	}
+)
+
+// advise adds to err the text of the first hint for its errno.
+func advise(err error, hints []hint) error {
+	for _, h := range hints {
+		if errors.Is(err, h.errno) {
+			return cli.Advise(err, h.text)
+		}
 	}
 	return err
 }
@@ -258,30 +264,16 @@ func roomy(id int) error {
 	return err
 }
 
-// queue is either kind of message queue, as the processes see it.
-type queue interface {
-	// send queues msg with priority prio (0 is the lowest).
-	send(msg []byte, prio uint) error
-	// receive takes the next message into buf, waiting until deadline
-	// (forever if nil); it returns its length and priority.
-	receive(buf []byte, deadline *ipc.Timespec) (int, uint, error)
-}
-
-type posixQueue int
-
-func (q posixQueue) send(msg []byte, prio uint) error {
-	return ipc.MqTimedSend(int(q), msg, prio, nil)
-}
-
-func (q posixQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
-	return ipc.MqTimedReceive(int(q), buf, deadline)
-}
-
-// sysvQueue is a System V queue. Message types stand in for priorities:
-// type maxPrio+1-prio, taken lowest type first (msgtyp -(maxPrio+1)), is
+// queue is a message queue as the processes see it: a POSIX queue's
+// descriptor mqd, or, if sysv is set, System V queue id.
+//
+// On a System V queue, message types stand in for priorities: type
+// maxPrio+1-prio, taken lowest type first (msgtyp -(maxPrio+1)), is
 // highest priority first, as a POSIX queue delivers. typ, if set, selects
-// by type instead (msgrcv's msgtyp).
-type sysvQueue struct {
+// by type instead (msgrcv's msgtyp); flags are msgsnd's and msgrcv's.
+type queue struct {
+	sysv      bool
+	mqd       int
 	id, flags int
 	typ       int
 	buf       ipc.MsgBuf
@@ -290,11 +282,15 @@ type sysvQueue struct {
 // maxPrio is the highest priority the labs use.
 const maxPrio = 3
 
-func newSysV(id int) *sysvQueue {
-	return &sysvQueue{id: id, typ: -(maxPrio + 1), buf: ipc.NewMsgBuf(record.Size)}
+func newSysV(id int) *queue {
+	return &queue{sysv: true, id: id, typ: -(maxPrio + 1), buf: ipc.NewMsgBuf(record.Size)}
 }
 
-func (q *sysvQueue) send(msg []byte, prio uint) error {
+// send queues msg with priority prio (0 is the lowest).
+func (q *queue) send(msg []byte, prio uint) error {
+	if !q.sysv {
+		return ipc.MqTimedSend(q.mqd, msg, prio, nil)
+	}
 	if prio > maxPrio {
 		prio = maxPrio
 	}
@@ -303,7 +299,12 @@ func (q *sysvQueue) send(msg []byte, prio uint) error {
 	return ipc.Msgsnd(q.id, q.buf, len(msg), q.flags)
 }
 
-func (q *sysvQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
+// receive takes the next message into buf, waiting until deadline
+// (forever if nil); it returns its length and priority.
+func (q *queue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
+	if !q.sysv {
+		return ipc.MqTimedReceive(q.mqd, buf, deadline)
+	}
 	for {
 		flags := q.flags
 		if deadline != nil {
@@ -325,7 +326,7 @@ func (q *sysvQueue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, erro
 		if passed(deadline) {
 			return 0, 0, os.NewSyscallError("msgrcv", unix.ETIMEDOUT)
 		}
-		unix.Nanosleep(&unix.Timespec{Nsec: 10e6}, nil)
+		unix.Poll(nil, 10) // a sleep of 10 ms
 	}
 }
 
@@ -338,34 +339,19 @@ func passed(deadline *ipc.Timespec) bool {
 func child(role string, args []string, stdout io.Writer) error {
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
-	var q queue
-	var mode string
+	q, mode, err := childQueue(args)
 	switch {
-	case len(args) >= 1 && args[0] == "posix":
-		q, mode = posixQueue(proc.FirstFD+1), at(args, 1)
-	case len(args) >= 2 && args[0] == "sysv":
-		id, ok := text.Atoi(args[1])
-		if !ok {
-			return errors.New(role + ": bad queue id " + args[1])
-		}
-		q, mode = newSysV(id), at(args, 2)
-		// A killed parent cannot remove the queue: its children do.
-		proc.OnOrphan(func() { ipc.MsgRemove(id) })
-	default:
-		return errors.New(role + ": bad arguments")
-	}
-	var err error
-	switch {
+	case err != nil:
 	case role == "p1":
 		err = producer(q, mode == "prio", out)
 	case role == "p2" && mode == "notify":
-		err = notified(int(q.(posixQueue)), proc.FirstFD+2, out)
+		err = notified(q.mqd, proc.FirstFD+2, out)
 	case role == "p2":
 		err = consumer(q, mode == "prio", out)
-		if sq, ok := q.(*sysvQueue); ok && err == nil {
+		if q.sysv && err == nil {
 			// Done with it: removed now, the queue cannot outlive a
 			// parent killed before its own cleanup.
-			err = ipc.MsgRemove(sq.id)
+			err = ipc.MsgRemove(q.id)
 		}
 	default:
 		err = errors.New("unknown role")
@@ -374,6 +360,25 @@ func child(role string, args []string, stdout io.Writer) error {
 		return errors.New(role + ": " + err.Error())
 	}
 	return nil
+}
+
+// childQueue is the queue the parent passes a child, and the mode after
+// it: "posix [MODE]" for the POSIX queue at descriptor 5, "sysv ID [MODE]"
+// for System V queue ID.
+func childQueue(args []string) (q *queue, mode string, err error) {
+	switch {
+	case len(args) >= 1 && args[0] == "posix":
+		return &queue{mqd: proc.FirstFD + 1}, at(args, 1), nil
+	case len(args) >= 2 && args[0] == "sysv":
+		id, ok := text.Atoi(args[1])
+		if !ok {
+			return nil, "", errors.New("bad queue id " + args[1])
+		}
+		// A killed parent cannot remove the queue: its children do.
+		proc.OnOrphan(func() { ipc.MsgRemove(id) })
+		return newSysV(id), at(args, 2), nil
+	}
+	return nil, "", errors.New("bad arguments")
 }
 
 func at(args []string, i int) string {
@@ -394,7 +399,7 @@ func priority(x int64) uint {
 // producer sends ten times each item, then an empty message: the end.
 // With prio, item x goes with priority |x| mod 4, and the end with 0, so
 // it still comes last.
-func producer(q queue, prio bool, out *cli.Output) error {
+func producer(q *queue, prio bool, out *cli.Output) error {
 	values, err := proc.ReadData(proc.FirstFD)
 	if err != nil {
 		return err
@@ -410,7 +415,7 @@ func producer(q queue, prio bool, out *cli.Output) error {
 
 // sendAll sends ten times each value, then the empty end message, all with
 // priority fixed, or by priority() if prio.
-func sendAll(q queue, values []int64, prio bool, fixed uint) error {
+func sendAll(q *queue, values []int64, prio bool, fixed uint) error {
 	var msg [record.Size]byte
 	for _, v := range values {
 		x, ok := input.Mul10(v)
@@ -433,7 +438,7 @@ func sendAll(q queue, values []int64, prio bool, fixed uint) error {
 
 // consumer prints the values received until the empty message; with prio,
 // each with the priority it came with.
-func consumer(q queue, prio bool, out *cli.Output) error {
+func consumer(q *queue, prio bool, out *cli.Output) error {
 	header := "Queue elements:"
 	if prio {
 		header = "Queue elements (highest priority first):"
@@ -446,7 +451,7 @@ func consumer(q queue, prio bool, out *cli.Output) error {
 // or count values (count < 0: no limit), waiting at most timeout ns for
 // each (0: no limit). Priorities are shown if all is set, else those
 // above 0. It reports whether the end came.
-func receiveAll(q queue, out *cli.Output, header string, all bool, count int, timeout int64) (bool, error) {
+func receiveAll(q *queue, out *cli.Output, header string, all bool, count int, timeout int64) (bool, error) {
 	var msg [record.Size]byte
 	for got := 0; count < 0 || got < count; got++ {
 		var d *ipc.Timespec

@@ -107,45 +107,46 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	// Whoever made the queue removes it if it stops on an error; recv
-	// removes it at the end of the data. A named queue is meant to outlive
-	// its users, so one left by a killed sender stays until "mqlab rm".
-	drop := func() {
-		if created {
-			remove(where)
-		}
-	}
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
+	hints := fullHints
 	if cmd == "send" {
 		out.Line("Queue = list * 10")
 		out.Flush()
-		if err := sendAll(q, d.Values, false, uint(*prio)); err != nil {
-			drop()
-			return nonblockError(err, true, where.SysV)
+		err = sendAll(q, d.Values, false, uint(*prio))
+	} else {
+		if *typ != 0 { // System V: checked above
+			q.typ = *typ
 		}
-		return nil
-	}
-	if sq, ok := q.(*sysvQueue); ok && *typ != 0 {
-		sq.typ = *typ
-	}
-	end, err := receiveAll(q, out, "Queue elements:", false, *count, *timeout)
-	if err != nil {
-		drop()
+		var end bool
+		end, err = receiveAll(q, out, "Queue elements:", false, *count, *timeout)
+		if end {
+			return remove(where)
+		}
 		if errors.Is(err, unix.ETIMEDOUT) {
-			return errors.New("no message within " + text.FormatDuration(*timeout) + " (is a sender running?)")
+			err = errors.New("no message within " + text.FormatDuration(*timeout) + " (is a sender running?)")
 		}
-		return nonblockError(err, false, where.SysV)
+		hints = emptyHints
+		if q.sysv {
+			hints = emptyHints[1:]
+		}
 	}
-	if end {
-		return remove(where)
+	if err != nil {
+		// Whoever made the queue removes it if it stops on an error; recv
+		// removes it at the end of the data. A named queue is meant to
+		// outlive its users, so one left by a killed sender stays until
+		// "mqlab rm".
+		if created {
+			remove(where)
+		}
+		return advise(err, hints)
 	}
 	return nil
 }
 
 // openQueue opens the named queue, creating it (exclusively, mode 0600) if
 // it does not exist yet; created says which happened.
-func openQueue(w *lab.Where, nonblock bool) (q queue, created bool, err error) {
+func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) {
 	if w.SysV {
 		id, err := ipc.Msgget(w.Key, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		created = err == nil
@@ -153,7 +154,7 @@ func openQueue(w *lab.Where, nonblock bool) (q queue, created bool, err error) {
 			id, err = ipc.Msgget(w.Key, 0)
 		}
 		if err != nil {
-			return nil, false, msgAdvice(err)
+			return nil, false, advise(err, msgHints)
 		}
 		if err := roomy(id); err != nil {
 			if created {
@@ -178,28 +179,24 @@ func openQueue(w *lab.Where, nonblock bool) (q queue, created bool, err error) {
 		mqd, err = ipc.MqOpen(w.Name, flags, 0, nil)
 	}
 	if err != nil {
-		return nil, false, mqAdvice(err)
+		return nil, false, advise(err, mqHints)
 	}
-	return posixQueue(mqd), created, nil
+	return &queue{mqd: mqd}, created, nil
 }
 
-// nonblockError says what the error of a non-blocking send or receive
-// means: "queue full" or "queue empty".
-func nonblockError(err error, sending, sysv bool) error {
-	switch {
-	case sending && errors.Is(err, unix.EAGAIN):
-		return cli.Advise(err, "queue full")
-	case !sending && errors.Is(err, unix.EAGAIN) && !sysv, !sending && errors.Is(err, unix.ENOMSG):
-		return cli.Advise(err, "queue empty")
-	}
-	return err
-}
+// What the error of a non-blocking send or receive means. A System V
+// receive says ENOMSG alone (emptyHints[1:]).
+var (
+	fullHints  = []hint{{unix.EAGAIN, "queue full"}}
+	emptyHints = []hint{{unix.EAGAIN, "queue empty"}, {unix.ENOMSG, "queue empty"}}
+)
 
 // stat prints a queue's attributes: mq_getattr and fstat for a POSIX
 // queue, msgctl(IPC_STAT) for a System V one.
 func stat(w *lab.Where, stdout io.Writer) error {
-	out := cli.NewOutput(stdout)
-	defer out.Flush()
+	var queue string
+	var fields []field
+	mqd := -1
 	if w.SysV {
 		id, err := ipc.Msgget(w.Key, 0)
 		if err != nil {
@@ -209,36 +206,63 @@ func stat(w *lab.Where, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		out.Line("queue    key " + strconv.Itoa(w.Key) + ", id " + strconv.Itoa(id) +
-			"\nqnum     " + strconv.FormatUint(uint64(ds.Qnum), 10) +
-			"\ncbytes   " + strconv.FormatUint(uint64(ds.Cbytes), 10) +
-			"\nqbytes   " + strconv.FormatUint(uint64(ds.Qbytes), 10) +
-			"\nmode     0" + strconv.FormatUint(uint64(ds.Perm.Mode&0o777), 8) +
-			"\nowner    " + strconv.FormatUint(uint64(ds.Perm.Uid), 10) +
-			"\nlspid    " + strconv.Itoa(int(ds.Lspid)) +
-			"\nlrpid    " + strconv.Itoa(int(ds.Lrpid)))
-		return nil
+		queue = "key " + strconv.Itoa(w.Key) + ", id " + strconv.Itoa(id)
+		fields = []field{
+			{"qnum", int64(ds.Qnum)},
+			{"cbytes", int64(ds.Cbytes)},
+			{"qbytes", int64(ds.Qbytes)},
+			{"mode", int64(ds.Perm.Mode & 0o777)},
+			{"owner", int64(ds.Perm.Uid)},
+			{"lspid", int64(ds.Lspid)},
+			{"lrpid", int64(ds.Lrpid)},
+		}
+	} else {
+		var err error
+		if mqd, err = ipc.MqOpen(w.Name, unix.O_RDONLY, 0, nil); err != nil {
+			return err
+		}
+		a, err := ipc.MqGetAttr(mqd)
+		var st unix.Stat_t
+		if err == nil {
+			err = unix.Fstat(mqd, &st)
+		}
+		if err != nil {
+			ipc.Close(mqd)
+			return err
+		}
+		queue = w.Name
+		fields = []field{
+			{"maxmsg", int64(a.Maxmsg)},
+			{"msgsize", int64(a.Msgsize)},
+			{"curmsgs", int64(a.Curmsgs)},
+			{"mode", int64(st.Mode & 0o777)},
+			{"owner", int64(st.Uid)},
+		}
 	}
-	mqd, err := ipc.MqOpen(w.Name, unix.O_RDONLY, 0, nil)
-	if err != nil {
-		return err
+	out := cli.NewOutput(stdout)
+	out.Line("queue    " + queue)
+	for _, f := range fields {
+		v := strconv.FormatInt(f.value, 10)
+		if f.name == "mode" {
+			v = "0" + strconv.FormatInt(f.value, 8)
+		}
+		out.Line(f.name + "         "[len(f.name):] + v)
 	}
-	defer ipc.Close(mqd)
-	a, err := ipc.MqGetAttr(mqd)
-	if err != nil {
-		return err
+	// Closed between the lines and their flush: -trace shows close(2)
+	// after them on a terminal, where each line goes out at once, and
+	// before them elsewhere.
+	if mqd >= 0 {
+		ipc.Close(mqd)
 	}
-	var st unix.Stat_t
-	if err := unix.Fstat(mqd, &st); err != nil {
-		return err
-	}
-	out.Line("queue    " + w.Name +
-		"\nmaxmsg   " + strconv.Itoa(int(a.Maxmsg)) +
-		"\nmsgsize  " + strconv.Itoa(int(a.Msgsize)) +
-		"\ncurmsgs  " + strconv.Itoa(int(a.Curmsgs)) +
-		"\nmode     0" + strconv.FormatUint(uint64(st.Mode&0o777), 8) +
-		"\nowner    " + strconv.FormatUint(uint64(st.Uid), 10))
+	out.Flush()
 	return nil
+}
+
+// field is a line of stat's output: name in a column of its own, then
+// value, in octal for the mode.
+type field struct {
+	name  string
+	value int64
 }
 
 // remove removes a named queue.

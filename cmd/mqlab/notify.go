@@ -72,7 +72,7 @@ func notified(mqd, ready int, out *cli.Output) error {
 			registered = true
 			if ready >= 0 {
 				// The parent starts p1 now, so p2 surely waits.
-				unix.Close(ready)
+				syscall.Close(ready)
 				ready = -1
 			}
 			continue
