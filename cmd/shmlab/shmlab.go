@@ -99,8 +99,7 @@ import (
 	"io"
 	"os"
 	"strconv"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
@@ -155,7 +154,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	r := shmLab.Flags(stdout)
 	// One call in a loop: each inlined definition costs the binary bytes.
 	var opts [4]*bool
-	for i, name := range [...]string{"sysv", "posix", "memfd", "stream"} {
+	for i, name := range []string{"sysv", "posix", "memfd", "stream"} {
 		opts[i] = r.Flags.Bool(name)
 	}
 	sysv, posix, memfd, streaming := opts[0], opts[1], opts[2], opts[3]
@@ -217,23 +216,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			break
 		}
 	}
-	unix.Close(data)
-	for _, fd := range files[1:] {
-		ipc.Close(fd)
+	syscall.Close(data)
+	if len(files) > 1 {
+		ipc.Close(files[1]) // the segment's
 	}
 	if err != nil {
 		return err
 	}
-	if *streaming {
-		return g.Wait()
-	}
-	// Sleep on the futex word, waking every tenth of a second to see
-	// whether p1 died or a signal came instead.
-	if err := await(seg, &ipc.Timespec{Nsec: 100e6}, g.Check); err != nil {
-		return err
-	}
-	if err := report(stdout, "main program", seg); err != nil {
-		return err
+	if !*streaming {
+		// Sleep on the futex word, waking every tenth of a second to see
+		// whether p1 died or a signal came instead.
+		err = await(seg, &ipc.Timespec{Nsec: 100e6}, g.Check)
+		if err == nil {
+			err = report(stdout, "main program", seg)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return g.Wait()
 }
