@@ -172,29 +172,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return parent(r, args[0], m, d.Values, stdout, stderr)
 }
 
+// parent makes the pipes and starts the children on them: p1 and p2 on
+// one pipe, or on two with -duplex, or -writers N writers and a reader;
+// then it waits for them. It keeps no end of a pipe: when its writers end,
+// the reader must see EOF.
 func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.Writer) error {
 	g, err := r.Group(prog, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	if err := startChildren(g, r, m, values); err != nil {
-		return err
-	}
-	return g.Wait()
-}
-
-// startChildren makes the pipes and starts the children on them: p1 and p2
-// on one pipe, or on two with -duplex, or -writers N writers and a reader.
-// The parent keeps no end of a pipe: when its writers end, the reader must
-// see EOF.
-func startChildren(g *proc.Group, r *lab.Run, m mode, values []int64) error {
 	var ends [4]int // the pipes' write and read ends; the second pipe's with -duplex
 	npipes := 1
 	if m.duplex {
 		npipes = 2
 	}
-	var err error
 	for i := 0; i < npipes && err == nil; i++ {
 		ends[2*i+1], ends[2*i], err = ipc.Pipe2(unix.O_CLOEXEC)
 		if err != nil {
@@ -215,7 +207,10 @@ func startChildren(g *proc.Group, r *lab.Run, m mode, values []int64) error {
 	for _, fd := range ends[:2*npipes] {
 		ipc.Close(fd)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return g.Wait()
 }
 
 // startOn starts the children on the pipes' ends and the data file.
