@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -46,21 +47,24 @@ func endpoint(path string, flags, std int, trace bool) (fd int, done func(), err
 	if err != nil {
 		return -1, nil, err
 	}
-	remove := func() {
+	fd, err = ipc.OpenFIFO(path, flags)
+	if err != nil {
+		fd = -1
+	}
+	done = func() {
+		if fd >= 0 {
+			ipc.Close(fd)
+		}
 		if made {
 			unix.Unlink(path)
 		}
 		g.Close()
 	}
-	fd, err = ipc.OpenFIFO(path, flags)
 	if err != nil {
-		remove()
+		done()
 		return -1, nil, err
 	}
-	return fd, func() {
-		ipc.Close(fd)
-		remove()
-	}, nil
+	return fd, done, nil
 }
 
 // guardFIFO starts the guard, which makes the FIFO and says on a pipe
@@ -71,7 +75,7 @@ func guardFIFO(path string, trace bool) (g *proc.Group, made bool, err error) {
 		return nil, false, err
 	}
 	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
 		return nil, false, os.NewSyscallError("pipe2", err)
 	}
 	args := []string{path}
@@ -79,14 +83,14 @@ func guardFIFO(path string, trace bool) (g *proc.Group, made bool, err error) {
 		args = []string{"-trace", path}
 	}
 	_, err = g.Start("guard", []int{p[1]}, args...)
-	unix.Close(p[1])
+	syscall.Close(p[1])
 	var b [1]byte
 	if err == nil {
-		if n, _ := unix.Read(p[0], b[:]); n != 1 {
+		if n, _ := syscall.Read(p[0], b[:]); n != 1 {
 			err = g.Wait() // it died: say how
 		}
 	}
-	unix.Close(p[0])
+	syscall.Close(p[0])
 	if e := unix.Errno(b[0]); err == nil && e != 0 && e != unix.EEXIST {
 		err = os.NewSyscallError("mkfifo", e)
 	}
@@ -109,7 +113,7 @@ func guard(path string) error {
 	if err := ipc.Mkfifo(path, 0o600); err != nil && !errors.As(err, &e) {
 		e = unix.EINVAL // NUL in the path
 	}
-	unix.Write(proc.FirstFD, []byte{byte(e)})
+	syscall.Write(proc.FirstFD, []byte{byte(e)})
 	if e != 0 {
 		return nil
 	}

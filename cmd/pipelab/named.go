@@ -37,62 +37,52 @@ type end struct {
 	write bool   // send's end, else recv's
 }
 
-// send is "pipelab send": the lab's p1 on its own, for a pipe between two
-// unrelated processes.
-func send(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := cli.NewFlagSet("pipelab send", sendUsage, stdout)
+// endCmd is "pipelab send" (write) or "pipelab recv": the lab's p1 or p2
+// on its own, for a pipe between two unrelated processes.
+func endCmd(write bool, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	name, usage := "pipelab recv", recvUsage
+	if write {
+		name, usage = "pipelab send", sendUsage
+	}
+	fs := cli.NewFlagSet(name, usage, stdout)
 	fifo := fs.String("fifo", "")
 	trace := fs.Bool("trace")
 	rest, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
-	e := end{fifo: *fifo, trace: *trace, write: true}
-	if err := e.check(); err != nil {
-		return err
-	}
-	// Without -fifo, standard output carries the records: everything for
-	// the user goes to standard error.
-	msgs := stderr
-	if *fifo != "" {
-		msgs = stdout
-	}
-	d, err := input.Load(rest, stdin, msgs, false, prompts)
-	if err != nil {
-		return err
-	}
-	w, done, err := e.open(stderr)
-	if err != nil {
-		return err
-	}
-	defer done()
-	out := cli.NewOutput(msgs)
-	defer out.Flush()
-	return sender(w, nil, d.Values, out)
-}
-
-// recv is "pipelab recv": the lab's p2 on its own.
-func recv(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := cli.NewFlagSet("pipelab recv", recvUsage, stdout)
-	fifo := fs.String("fifo", "")
-	trace := fs.Bool("trace")
-	rest, err := fs.Parse(args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
+	if !write && len(rest) > 0 {
 		return cli.Usage("recv takes no FILE: it reads standard input or -fifo PATH")
 	}
-	e := end{fifo: *fifo, trace: *trace}
+	e := end{fifo: *fifo, trace: *trace, write: write}
 	if err := e.check(); err != nil {
 		return err
 	}
-	r, done, err := e.open(stderr)
+	msgs := stdout
+	var values []int64
+	if write {
+		// Without -fifo, standard output carries the records: everything
+		// for the user goes to standard error.
+		if *fifo == "" {
+			msgs = stderr
+		}
+		d, err := input.Load(rest, stdin, msgs, false, prompts)
+		if err != nil {
+			return err
+		}
+		values = d.Values
+	}
+	p, done, err := e.open(stderr)
 	if err != nil {
 		return err
 	}
-	defer done()
-	out := cli.NewOutput(stdout)
-	defer out.Flush()
-	return receiver(r, nil, out)
+	out := cli.NewOutput(msgs)
+	if write {
+		err = sender(p, nil, values, out)
+	} else {
+		err = receiver(p, nil, out)
+	}
+	out.Flush()
+	done()
+	return err
 }

@@ -85,10 +85,12 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
 	"ipclab/ipc"
@@ -132,23 +134,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	if len(args) > 1 {
 		switch args[1] {
-		case "send":
-			return send(args[2:], stdin, stdout, stderr)
-		case "recv":
-			return recv(args[2:], stdin, stdout, stderr)
+		case "send", "recv":
+			return endCmd(args[1] == "send", args[2:], stdin, stdout, stderr)
 		case "bench":
 			return benchCmd(args, stdout, stderr)
 		}
 	}
 	r := pipeLab.Flags(stdout)
 	duplex := r.Flags.Bool("duplex")
-	writers := r.Flags.String("writers", unset)
-	size := r.Flags.String("size", unset)
+	// One call in a loop: each inlined definition costs the binary bytes.
+	var opts [2]*string // -writers, -size
+	for i, name := range []string{"writers", "size"} {
+		opts[i] = r.Flags.String(name, unset)
+	}
 	rest, err := r.Flags.Parse(args[1:])
 	if err != nil {
 		return err
 	}
-	m, err := parseMode(*duplex, *writers, *size)
+	m, err := parseMode(*duplex, *opts[0], *opts[1])
 	if err != nil {
 		return err
 	}
@@ -158,8 +161,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	for i, v := range d.Values {
 		if v == 0 && i < len(d.Values)-1 {
-			io.WriteString(stderr, "pipelab: "+d.Name+":"+strconv.Itoa(d.Lines[i])+
-				": the data end at this 0; "+strconv.Itoa(len(d.Values)-1-i)+" item(s) after it are not sent\n")
+			// A warning, located as an input error would be.
+			w := &input.Error{Name: d.Name, Line: d.Lines[i],
+				Msg: "the data end at this 0; " + strconv.Itoa(len(d.Values)-1-i) + " item(s) after it are not sent"}
+			io.WriteString(stderr, "pipelab: "+w.Error()+"\n")
 			d.Values = d.Values[:i+1]
 			break
 		}
@@ -167,76 +172,81 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return parent(r, args[0], m, d.Values, stdout, stderr)
 }
 
+// parent makes the pipes and starts the children on them: p1 and p2 on
+// one pipe, or on two with -duplex, or -writers N writers and a reader;
+// then it waits for them. It keeps no end of a pipe: when its writers end,
+// the reader must see EOF.
 func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.Writer) error {
 	g, err := r.Group(prog, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	if err := startChildren(g, r, m, values); err != nil {
-		return err
-	}
-	return g.Wait()
-}
-
-// startChildren makes the pipes and starts the children on them: p1 and p2
-// on one pipe, or on two with -duplex, or -writers N writers and a reader.
-// The parent keeps no end of a pipe: when its writers end, the reader must
-// see EOF.
-func startChildren(g *proc.Group, r *lab.Run, m mode, values []int64) error {
 	var ends [4]int // the pipes' write and read ends; the second pipe's with -duplex
 	npipes := 1
 	if m.duplex {
 		npipes = 2
 	}
-	for i := 0; i < npipes; i++ {
-		rd, wr, err := ipc.Pipe2(unix.O_CLOEXEC)
+	for i := 0; i < npipes && err == nil; i++ {
+		ends[2*i+1], ends[2*i], err = ipc.Pipe2(unix.O_CLOEXEC)
 		if err != nil {
-			closeAll(ends[:2*i])
-			return err
+			npipes = i // the ends made so far
 		}
-		ends[2*i], ends[2*i+1] = wr, rd
 	}
-	defer closeAll(ends[:2*npipes])
-	if m.writers > 0 && len(values) > 0 && values[len(values)-1] == 0 {
-		// No 0 crosses the pipe: each writer ends by closing its end.
-		values = values[:len(values)-1]
+	if err == nil {
+		if m.writers > 0 && len(values) > 0 && values[len(values)-1] == 0 {
+			// No 0 crosses the pipe: each writer ends by closing its end.
+			values = values[:len(values)-1]
+		}
+		var data int
+		if data, err = proc.DataFile(values); err == nil {
+			err = startOn(g, r, m, ends, data)
+			syscall.Close(data)
+		}
 	}
-	data, err := proc.DataFile(values)
+	for _, fd := range ends[:2*npipes] {
+		ipc.Close(fd)
+	}
 	if err != nil {
 		return err
 	}
-	defer unix.Close(data)
+	return g.Wait()
+}
+
+// startOn starts the children on the pipes' ends and the data file.
+func startOn(g *proc.Group, r *lab.Run, m mode, ends [4]int, data int) error {
+	var args []string
+	switch {
+	case m.writers > 0:
+		args = []string{"", strconv.Itoa(m.writers), strconv.Itoa(m.size)} // the writer's number first
+	case m.duplex:
+		args = []string{"duplex"}
+	}
+	args = r.ChildArgs(args...)
 	wr, rd := ends[0], ends[1]
-	if m.writers > 0 {
-		n, size := strconv.Itoa(m.writers), strconv.Itoa(m.size)
-		for i := 0; i <= m.writers && err == nil; i++ {
-			id := (i + 1) % (m.writers + 1) // writer1 … writerN, then the reader, 0
-			name, files := "reader", []int{rd, data}
-			if id > 0 {
-				name, files = "writer"+strconv.Itoa(id), []int{wr, data}
-			}
-			_, err = g.Start(name, files, r.ChildArgs(strconv.Itoa(id), n, size)...)
+	if m.writers == 0 {
+		p1, p2 := []int{wr, data}, []int{rd}
+		if m.duplex {
+			p1, p2 = []int{wr, ends[3], data}, []int{rd, ends[2]}
+		}
+		_, err := g.Start("p1", p1, args...)
+		if err == nil {
+			_, err = g.Start("p2", p2, args...)
 		}
 		return err
 	}
-	p1, p2 := []int{wr, data}, []int{rd}
-	var args []string
-	if m.duplex {
-		p1, p2 = []int{wr, ends[3], data}, []int{rd, ends[2]}
-		args = []string{"duplex"}
+	for i := 0; i <= m.writers; i++ {
+		id := strconv.Itoa((i + 1) % (m.writers + 1)) // writer1 … writerN, then the reader, 0
+		name, files := "reader", []int{rd, data}
+		if id != "0" {
+			name, files = "writer"+id, []int{wr, data}
+		}
+		args[len(args)-3] = id // Start has copied the previous child's
+		if _, err := g.Start(name, files, args...); err != nil {
+			return err
+		}
 	}
-	if _, err = g.Start("p1", p1, r.ChildArgs(args...)...); err == nil {
-		_, err = g.Start("p2", p2, r.ChildArgs(args...)...)
-	}
-	return err
-}
-
-// closeAll closes the parent's pipe ends.
-func closeAll(fds []int) {
-	for _, fd := range fds {
-		ipc.Close(fd)
-	}
+	return nil
 }
 
 // child runs the role it was started as. Its descriptors are the pipe end

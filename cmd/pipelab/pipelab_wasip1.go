@@ -19,10 +19,8 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 1 {
 		switch args[1] {
-		case "send":
-			return send(args[2:], stdin, stdout, stderr)
-		case "recv":
-			return recv(args[2:], stdin, stdout, stderr)
+		case "send", "recv":
+			return endCmd(args[1] == "send", args[2:], stdin, stdout, stderr)
 		}
 	}
 	return cli.Unsupported("the lab's p1 and p2 need a Linux kernel; WASI preview 1 cannot start processes",

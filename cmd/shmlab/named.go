@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"strconv"
-	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -103,13 +102,7 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 		}
 	}
 	if cmd == "write" {
-		if err = fill(seg, values); err == nil {
-			if err = report(stdout, "process p1", seg); err == nil {
-				err = publish(seg)
-			} else {
-				atomic.StoreUint32(word(seg, offClaim), 0) // let another writer try
-			}
-		}
+		err = writeResults(seg, values, stdout)
 	} else {
 		// Only the writer's FUTEX_WAKE ends a sleep early, so one sleep
 		// of the whole timeout is the wait (a spurious wake-up restarts it).

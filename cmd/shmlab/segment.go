@@ -7,7 +7,7 @@ import (
 	"io"
 	"strconv"
 	"sync/atomic"
-	"unsafe"
+	"unsafe" // also for go:linkname
 
 	"golang.org/x/sys/unix"
 
@@ -31,56 +31,73 @@ const (
 func word(seg []byte, off int) *uint32 { return (*uint32)(unsafe.Pointer(&seg[off])) }
 
 // create makes the lab's private segment of the given kind, maps it in the
-// parent and says how a child finds it: descriptors to pass and arguments.
-func create(g *proc.Group, kind string, size int) (seg []byte, files []int, args []string, err error) {
-	var fd int
-	switch kind {
-	case "sysv":
-		id, err := ipc.ShmGet(proc.ObjectKey(), size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
-		if errors.Is(err, unix.EEXIST) {
-			// A leftover of a killed lab with this pid: do not touch it.
-			id, err = ipc.ShmGet(unix.IPC_PRIVATE, size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+// parent and says how a child finds it: the descriptors to pass, after a
+// place left for the data's (see attach), and arguments.
+func create(g *proc.Group, kind string, size int) ([]byte, []int, []string, error) {
+	var seg []byte
+	var err error
+	sysv := kind == "sysv"
+	files, args := []int{-1}, []string{"fd"}
+	if sysv {
+		var id int
+		seg, id, err = createSysV(size)
+		args = []string{"sysv", strconv.Itoa(id)}
+	} else {
+		var fd int
+		if fd, err = createFD(kind); err == nil {
+			if seg, err = mapFD(fd, size); err != nil {
+				ipc.Close(fd)
+			}
 		}
-		if err != nil {
-			return nil, nil, nil, shmAdvice(err, size)
-		}
-		seg, err := ipc.ShmAttach(id, 0)
-		if err == nil {
-			g.Cleanup(func() error { return ipc.ShmDetach(seg) })
-			// Marked for removal at once, the segment goes away with
-			// the last process that has it attached, however the lab
-			// ends; Linux still lets p1 attach it by its id.
-			err = ipc.ShmRemove(id)
-		} else {
-			ipc.ShmRemove(id)
-		}
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		return seg, nil, []string{"sysv", strconv.Itoa(id)}, nil
-	case "posix":
-		name := proc.ObjectName("shm")
-		if fd, err = ipc.ShmOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600); err != nil {
-			return nil, nil, nil, err
-		}
-		// Like an unlinked temporary file, the object lives while it is
-		// open or mapped, and nothing can be left behind in /dev/shm.
-		err = ipc.ShmUnlink(name)
-	default:
-		if fd, err = ipc.MemfdCreate("ipclab-shm", unix.MFD_CLOEXEC); err != nil {
-			return nil, nil, nil, err
-		}
+		files = []int{-1, fd}
 	}
-	// The children get the descriptor after the data (see attach).
-	if err == nil {
-		seg, err = mapFD(fd, size)
+	if m := seg; m != nil {
+		g.Cleanup(func() error { return unmap(m, sysv) })
 	}
 	if err != nil {
-		ipc.Close(fd)
 		return nil, nil, nil, err
 	}
-	g.Cleanup(func() error { return ipc.Munmap(seg) })
-	return seg, []int{fd}, []string{"fd"}, nil
+	return seg, files, args, nil
+}
+
+// createSysV makes a System V segment and attaches it. Marked for removal
+// at once, the segment goes away with the last process that has it
+// attached, however the lab ends; Linux still lets p1 attach it by its id.
+func createSysV(size int) (seg []byte, id int, err error) {
+	id, err = ipc.ShmGet(proc.ObjectKey(), size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+	if errors.Is(err, unix.EEXIST) {
+		// A leftover of a killed lab with this pid: do not touch it.
+		id, err = ipc.ShmGet(unix.IPC_PRIVATE, size, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+	}
+	if err != nil {
+		return nil, 0, shmAdvice(err, size)
+	}
+	seg, err = ipc.ShmAttach(id, 0)
+	if err == nil {
+		err = ipc.ShmRemove(id)
+	} else {
+		ipc.ShmRemove(id)
+	}
+	return seg, id, err
+}
+
+// createFD makes a POSIX shared memory object (kind "posix") or a memfd,
+// still empty, and returns its descriptor.
+func createFD(kind string) (fd int, err error) {
+	if kind != "posix" {
+		return ipc.MemfdCreate("ipclab-shm", unix.MFD_CLOEXEC)
+	}
+	name := proc.ObjectName("shm")
+	if fd, err = ipc.ShmOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600); err != nil {
+		return -1, err
+	}
+	// Like an unlinked temporary file, the object lives while it is
+	// open or mapped, and nothing can be left behind in /dev/shm.
+	if err = ipc.ShmUnlink(name); err != nil {
+		ipc.Close(fd)
+		return -1, err
+	}
+	return fd, nil
 }
 
 // mapFD sizes a shared memory file and maps it. fallocate makes a full
@@ -128,18 +145,20 @@ func unmap(seg []byte, sysv bool) error {
 
 // shmAdvice says which limit a segment of size bytes ran into.
 func shmAdvice(err error, size int) error {
-	n := strconv.Itoa(size)
+	hint, after := "", ""
 	switch {
 	case errors.Is(err, unix.ENOSYS):
 		return cli.Advise(err, "this kernel has no System V IPC (CONFIG_SYSVIPC); try -posix or -memfd")
 	case errors.Is(err, unix.EINVAL):
-		return cli.Advise(err, "a segment of "+n+" bytes exceeds /proc/sys/kernel/shmmax")
+		hint, after = "a segment of ", " bytes exceeds /proc/sys/kernel/shmmax"
 	case errors.Is(err, unix.ENOSPC):
-		return cli.Advise(err, "no room for "+n+" more bytes of shared memory: see /proc/sys/kernel/shmall and shmmni, or the size of /dev/shm")
+		hint, after = "no room for ", " more bytes of shared memory: see /proc/sys/kernel/shmall and shmmni, or the size of /dev/shm"
 	case errors.Is(err, unix.ENOMEM):
-		return cli.Advise(err, "not enough memory for a segment of "+n+" bytes")
+		hint, after = "not enough memory for a segment of ", " bytes"
+	default:
+		return err
 	}
-	return err
+	return cli.Advise(err, hint+strconv.Itoa(size)+after)
 }
 
 // errTaken is fill's error for a segment another writer has taken.
@@ -164,6 +183,21 @@ func fill(seg []byte, values []int64) error {
 	}
 	*sum = s
 	return nil
+}
+
+// writeResults is the writer's side, the sheet's p1: it fills seg, prints
+// what it stored, then publishes it. If it cannot print, it lets go of the
+// segment for another writer to try.
+func writeResults(seg []byte, values []int64, stdout io.Writer) error {
+	err := fill(seg, values)
+	if err != nil {
+		return err
+	}
+	if err = report(stdout, "process p1", seg); err != nil {
+		atomic.StoreUint32(word(seg, offClaim), 0)
+		return err
+	}
+	return publish(seg)
 }
 
 // publish sets the futex word and wakes the reader. The store orders the
@@ -226,9 +260,10 @@ func list(values []int64) string {
 	return string(append(b, ']'))
 }
 
-// now reads CLOCK_MONOTONIC, in nanoseconds.
-func now() int64 {
-	var ts unix.Timespec
-	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail: the clock and pointer are valid
-	return ts.Nano()
-}
+// now is the runtime's monotonic clock (CLOCK_MONOTONIC, through the
+// vDSO), in nanoseconds. The runtime keeps this entry point for outside
+// packages (go.dev/issue/67401); it is linked anyway, a clock_gettime
+// wrapper would not be.
+//
+//go:linkname now runtime.nanotime
+func now() int64

@@ -99,8 +99,7 @@ import (
 	"io"
 	"os"
 	"strconv"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
@@ -155,7 +154,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	r := shmLab.Flags(stdout)
 	// One call in a loop: each inlined definition costs the binary bytes.
 	var opts [4]*bool
-	for i, name := range [...]string{"sysv", "posix", "memfd", "stream"} {
+	for i, name := range []string{"sysv", "posix", "memfd", "stream"} {
 		opts[i] = r.Flags.Bool(name)
 	}
 	sysv, posix, memfd, streaming := opts[0], opts[1], opts[2], opts[3]
@@ -210,30 +209,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	// Every child gets the data on fd 3, the segment's descriptor, if it
 	// has one, on the next (see attach).
-	files = append([]int{data}, files...)
+	files[0] = data
 	cargs = r.ChildArgs(append(cargs, sargs...)...)
 	for _, role := range roles {
 		if _, err = g.Start(role, files, cargs...); err != nil {
 			break
 		}
 	}
-	unix.Close(data)
-	for _, fd := range files[1:] {
-		ipc.Close(fd)
+	syscall.Close(data)
+	if len(files) > 1 {
+		ipc.Close(files[1]) // the segment's
 	}
 	if err != nil {
 		return err
 	}
-	if *streaming {
-		return g.Wait()
-	}
-	// Sleep on the futex word, waking every tenth of a second to see
-	// whether p1 died or a signal came instead.
-	if err := await(seg, &ipc.Timespec{Nsec: 100e6}, g.Check); err != nil {
-		return err
-	}
-	if err := report(stdout, "main program", seg); err != nil {
-		return err
+	if !*streaming {
+		// Sleep on the futex word, waking every tenth of a second to see
+		// whether p1 died or a signal came instead.
+		err = await(seg, &ipc.Timespec{Nsec: 100e6}, g.Check)
+		if err == nil {
+			err = report(stdout, "main program", seg)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return g.Wait()
 }
@@ -270,14 +269,10 @@ func child(role string, args []string, stdout io.Writer) error {
 		seg, sysv, err = attach(args, size)
 	}
 	if err == nil {
-		// The lab's p1 is the sheet's mult_ten: it fills the segment,
-		// prints what it stored, then publishes through the futex word.
 		if count >= 0 {
 			err = stream(role, int64(count), values, seg, stdout)
-		} else if err = fill(seg, values); err == nil {
-			if err = report(stdout, "process p1", seg); err == nil {
-				err = publish(seg)
-			}
+		} else {
+			err = writeResults(seg, values, stdout)
 		}
 		unmap(seg, sysv)
 	}
