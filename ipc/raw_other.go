@@ -2,6 +2,8 @@
 
 package ipc
 
+func UnshareFiles() error { return errPipe }
+
 func RawRead(fd int, p []byte) (int, error)         { return 0, errPipe }
 func RawWrite(fd int, p []byte) (int, error)        { return 0, errPipe }
 func RawMqSend(mqd int, msg []byte) error           { return errMq }

@@ -3,7 +3,6 @@ package bench
 import (
 	"errors"
 	"io"
-	"os"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -21,7 +20,7 @@ var (
 	// Pipe is two anonymous pipes, one each way (pipelab).
 	Pipe = &Mech{Name: "pipe", Open: openPipe, Attach: attachPipe}
 	// Mq is two POSIX message queues of 10 messages (mqlab).
-	Mq = &Mech{Name: "mq", Open: openMq, Attach: attachMq}
+	Mq = &Mech{Name: "mq", Open: openMq, Attach: attachMq, Shares: true}
 	// Sysv is two System V message queues (mqlab -sysv).
 	Sysv = &Mech{Name: "sysv", Flag: "sysv", Open: openSysv, Attach: attachSysv,
 		Help: "  -sysv       a System V message queue instead of a POSIX one\n"}
@@ -126,12 +125,12 @@ func (c *mqConn) Receive(buf []byte) error {
 const maxMsg = 10
 
 func openMq(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
-	var q, kid [2]int
+	var q [2]int
 	for i := range q {
 		name := proc.ObjectName("mq")
 		attr := ipc.MqAttr{Maxmsg: maxMsg}
 		setInt(&attr.Msgsize, size)
-		mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
+		mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600, &attr)
 		if errors.Is(err, unix.EINVAL) {
 			err = cli.Advise(err, "messages are at most /proc/sys/fs/mqueue/msgsize_max bytes, 8192 by default")
 		}
@@ -144,15 +143,9 @@ func openMq(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
 		if err := ipc.MqUnlink(name); err != nil {
 			return nil, nil, nil, err
 		}
-		// The child gets descriptors of its own, which the parent closes.
-		if kid[i], err = unix.Dup(mqd); err != nil {
-			if i > 0 {
-				ipc.Close(kid[0])
-			}
-			return nil, nil, nil, os.NewSyscallError("dup", err)
-		}
 	}
-	return &mqConn{tx: q[0], rx: q[1]}, kid[:], nil, nil
+	// The child gets the same descriptors (Mq.Shares).
+	return &mqConn{tx: q[0], rx: q[1]}, q[:], nil, nil
 }
 
 func attachMq([]string, int, bool) (Conn, error) {

@@ -27,6 +27,9 @@ type Conn interface {
 type Mech struct {
 	Name string // as ref.c names it: pipe, mq, sysv, shm
 	Flag string // the option that picks it, for a lab's second mechanism
+	// Shares says that the parent goes on using the descriptors it gives
+	// the child (a queue's, open both ways) rather than closing them.
+	Shares bool
 	Help string // that option's line in the usage
 
 	// Open makes the channels in the parent, parent to child and back,
@@ -122,6 +125,7 @@ func Main(name string, args []string, stdout, stderr io.Writer, mech, alt *Mech)
 
 // bench is a benchmark being run.
 type bench struct {
+	rtt            []int64 // lat mode's round trips, kept from run to run
 	prog           string
 	mech           *Mech
 	mode           string
@@ -160,7 +164,9 @@ func (b *bench) run(n int) (int64, []int64, error) {
 	// file of the pipes.
 	ipc.Close(sideW)
 	for _, fd := range files {
-		ipc.Close(fd)
+		if !b.mech.Shares {
+			ipc.Close(fd)
+		}
 	}
 	if err != nil {
 		return 0, nil, err
@@ -216,7 +222,10 @@ func (b *bench) drive(c Conn, side, n int) (r result) {
 	buf := make([]byte, b.size)
 	lat := b.mode == "lat"
 	if lat {
-		r.rtt = make([]int64, n)
+		if cap(b.rtt) < n {
+			b.rtt = make([]int64, n)
+		}
+		r.rtt = b.rtt[:n]
 	}
 	var seq Seq
 	var one [1]byte
@@ -298,6 +307,6 @@ var raw bool
 // child and for the parent's death.
 func lockThread() {
 	runtime.LockOSThread()
-	unix.Unshare(unix.CLONE_FILES) // only an optimisation: a seccomp filter may refuse it
+	ipc.UnshareFiles() // only an optimisation: a seccomp filter may refuse it
 	raw = runtime.GOMAXPROCS(0) > 1
 }
