@@ -23,30 +23,22 @@ var pipeBits = []bitName{
 func Pipe2(flags int) (r, w int, err error) {
 	var fds [2]int32
 	_, e := syscall6(unix.SYS_PIPE2, uintptr(unsafe.Pointer(&fds)), uintptr(flags), 0, 0, 0, 0)
-	if tracing.Load() {
-		tracePipe2(fds, flags, e)
+	if tracing.Load() && traceBegin("pipe2") {
+		if e == 0 {
+			traceArg("[")
+			traceInt(int(fds[0]))
+			traceInt(int(fds[1]))
+			traceText("]")
+		} else {
+			traceArg("0x...")
+		}
+		traceBits(flags, pipeBits)
+		traceEnd(0, e)
 	}
 	if e != 0 {
 		return -1, -1, errnoErr("pipe2", e)
 	}
 	return int(fds[0]), int(fds[1]), nil
-}
-
-func tracePipe2(fds [2]int32, flags int, e unix.Errno) {
-	b, ok := traceBegin("pipe2")
-	if !ok {
-		return
-	}
-	if e == 0 {
-		b = append(b, '[')
-		b = appendInt(b, int(fds[0]))
-		b = appendInt(append(b, ", "...), int(fds[1]))
-		b = append(b, ']')
-	} else {
-		b = append(b, "0x..."...)
-	}
-	b = appendBits(appendSep(b), flags, pipeBits)
-	traceEnd(b, 0, e)
 }
 
 // Read reads up to len(p) bytes from fd; 0 bytes and no error means end of
@@ -78,12 +70,11 @@ func Write(fd int, p []byte) (int, error) {
 }
 
 func traceRW(call string, fd, size, n int, e unix.Errno) {
-	b, ok := traceBegin(call)
-	if !ok {
-		return
+	if traceBegin(call) {
+		traceInt(fd)
+		traceBytes(size)
+		traceEnd(n, e)
 	}
-	b = appendBytes(appendSep(appendInt(b, fd)), size)
-	traceEnd(b, n, e)
 }
 
 // ReadFull reads exactly len(p) bytes from fd. Like io.ReadFull it returns
@@ -127,11 +118,10 @@ func Mkfifo(path string, mode uint32) error {
 	// mknodat: arm64 and riscv64 have no mknod.
 	_, e := syscall6(unix.SYS_MKNODAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(mode|unix.S_IFIFO), 0, 0, 0)
 	runtime.KeepAlive(p)
-	if tracing.Load() {
-		if b, ok := traceBegin("mkfifo"); ok {
-			b = appendMode(appendSep(appendString(b, path)), mode)
-			traceEnd(b, 0, e)
-		}
+	if tracing.Load() && traceBegin("mkfifo") {
+		traceString(path)
+		traceMode(mode)
+		traceEnd(0, e)
 	}
 	return errnoErr("mkfifo", e)
 }
@@ -141,10 +131,9 @@ func Mkfifo(path string, mode uint32) error {
 // has just been given.
 func Close(fd int) error {
 	_, _, e := unix.Syscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
-	if tracing.Load() {
-		if b, ok := traceBegin("close"); ok {
-			traceEnd(appendInt(b, fd), 0, e)
-		}
+	if tracing.Load() && traceBegin("close") {
+		traceInt(fd)
+		traceEnd(0, e)
 	}
 	if e == unix.EINTR {
 		return nil
@@ -172,16 +161,14 @@ func OpenFIFO(path string, flags int) (int, error) {
 	flags |= unix.O_CLOEXEC | unix.O_NOFOLLOW
 	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0)
 	runtime.KeepAlive(p)
-	if tracing.Load() {
-		if b, ok := traceBegin("open"); ok {
-			b = appendSep(appendString(b, path))
-			if flags&unix.O_ACCMODE == unix.O_WRONLY {
-				b = append(b, "O_WRONLY"...)
-			} else {
-				b = append(b, "O_RDONLY"...)
-			}
-			traceEnd(append(b, "|O_CLOEXEC|O_NOFOLLOW"...), int(r), e)
+	if tracing.Load() && traceBegin("open") {
+		traceString(path)
+		if flags&unix.O_ACCMODE == unix.O_WRONLY {
+			traceArg("O_WRONLY|O_CLOEXEC|O_NOFOLLOW")
+		} else {
+			traceArg("O_RDONLY|O_CLOEXEC|O_NOFOLLOW")
 		}
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("open", e)

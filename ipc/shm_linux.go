@@ -2,7 +2,6 @@ package ipc
 
 import (
 	"runtime"
-	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -20,12 +19,11 @@ import (
 // low 9 bits of flags are its permissions.
 func ShmGet(key, size, flags int) (int, error) {
 	id, err := unix.SysvShmGet(key, size, flags)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmget"); ok {
-			b = appendInt(appendSep(appendKey(b, key)), size)
-			b = appendGetFlags(appendSep(b), flags)
-			traceEnd(b, id, errnoOf(err))
-		}
+	if tracing.Load() && traceBegin("shmget") {
+		traceKey(key)
+		traceInt(size)
+		traceGetFlags(flags)
+		traceEnd(id, errnoOf(err))
 	}
 	if err != nil {
 		return -1, sysErr("shmget", err)
@@ -36,16 +34,15 @@ func ShmGet(key, size, flags int) (int, error) {
 // ShmAttach maps the segment id (flags: 0 or SHM_RDONLY) and returns it.
 func ShmAttach(id int, flags int) ([]byte, error) {
 	mem, err := unix.SysvShmAttach(id, 0, flags)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmat"); ok {
-			b = appendSep(append(appendSep(appendInt(b, id)), "NULL"...))
-			if flags&unix.SHM_RDONLY != 0 {
-				b = append(b, "SHM_RDONLY"...)
-			} else {
-				b = appendInt(b, flags)
-			}
-			traceEndAddr(b, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
+	if tracing.Load() && traceBegin("shmat") {
+		traceInt(id)
+		traceArg("NULL")
+		if flags&unix.SHM_RDONLY != 0 {
+			traceArg("SHM_RDONLY")
+		} else {
+			traceInt(flags)
 		}
+		traceEndAddr(uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
 	}
 	if err != nil {
 		return nil, sysErr("shmat", err)
@@ -57,10 +54,9 @@ func ShmAttach(id int, flags int) ([]byte, error) {
 // afterwards.
 func ShmDetach(mem []byte) error {
 	err := unix.SysvShmDetach(mem)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmdt"); ok {
-			traceEnd(appendHex(b, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem))))), 0, errnoOf(err))
-		}
+	if tracing.Load() && traceBegin("shmdt") {
+		traceHex(uintptr(unsafe.Pointer(unsafe.SliceData(mem))))
+		traceEnd(0, errnoOf(err))
 	}
 	return sysErr("shmdt", err)
 }
@@ -69,11 +65,10 @@ func ShmDetach(mem []byte) error {
 // the last process detaches it.
 func ShmRemove(id int) error {
 	_, err := unix.SysvShmCtl(id, unix.IPC_RMID, nil)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmctl"); ok {
-			b = append(appendSep(appendInt(b, id)), "IPC_RMID, NULL"...)
-			traceEnd(b, 0, errnoOf(err))
-		}
+	if tracing.Load() && traceBegin("shmctl") {
+		traceInt(id)
+		traceArg("IPC_RMID, NULL")
+		traceEnd(0, errnoOf(err))
 	}
 	return sysErr("shmctl", err)
 }
@@ -94,11 +89,11 @@ func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
 	flags |= unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_LARGEFILE
 	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(path)), uintptr(flags), uintptr(mode), 0, 0)
 	runtime.KeepAlive(path)
-	if tracing.Load() {
-		if b, ok := traceBegin("shm_open"); ok {
-			b = appendOpenFlags(appendSep(appendString(b, name)), flags)
-			traceEnd(appendMode(appendSep(b), mode), int(r), e)
-		}
+	if tracing.Load() && traceBegin("shm_open") {
+		traceString(name)
+		traceOpenFlags(flags)
+		traceMode(mode)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("shm_open", e)
@@ -115,10 +110,9 @@ func ShmUnlink(name string) error {
 	path, _ := unix.BytePtrFromString(shmDir + name)
 	_, e := syscall6(unix.SYS_UNLINKAT, atFDCWD, uintptr(unsafe.Pointer(path)), 0, 0, 0, 0)
 	runtime.KeepAlive(path)
-	if tracing.Load() {
-		if b, ok := traceBegin("shm_unlink"); ok {
-			traceEnd(appendString(b, name), 0, e)
-		}
+	if tracing.Load() && traceBegin("shm_unlink") {
+		traceString(name)
+		traceEnd(0, e)
 	}
 	return errnoErr("shm_unlink", e)
 }
@@ -139,11 +133,10 @@ func MemfdCreate(name string, flags int) (int, error) {
 	// ENOSYS before Linux 3.17.
 	r, e := syscall6(unix.SYS_MEMFD_CREATE, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0, 0)
 	runtime.KeepAlive(p)
-	if tracing.Load() {
-		if b, ok := traceBegin("memfd_create"); ok {
-			b = appendBits(appendSep(appendString(b, name)), flags, memfdBits)
-			traceEnd(b, int(r), e)
-		}
+	if tracing.Load() && traceBegin("memfd_create") {
+		traceString(name)
+		traceBits(flags, memfdBits)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("memfd_create", e)
@@ -163,11 +156,11 @@ func Fallocate(fd int, size int64) error {
 		// first; offset and length already fall on even registers.
 		_, e = syscall6(unix.SYS_FALLOCATE, uintptr(fd), 0, 0, 0, uintptr(size), uintptr(size>>32))
 	}
-	if tracing.Load() {
-		if b, ok := traceBegin("fallocate"); ok {
-			b = append(appendInt(b, fd), ", 0, 0, "...)
-			traceEnd(strconv.AppendInt(b, size, 10), 0, e)
-		}
+	if tracing.Load() && traceBegin("fallocate") {
+		traceInt(fd)
+		traceArg("0, 0")
+		traceInt64(size)
+		traceEnd(0, e)
 	}
 	return errnoErr("fallocate", e)
 }
@@ -176,12 +169,13 @@ func Fallocate(fd int, size int64) error {
 // every other process that maps it.
 func Mmap(fd int, size int) ([]byte, error) {
 	mem, err := mmap(fd, size)
-	if tracing.Load() {
-		if b, ok := traceBegin("mmap"); ok {
-			b = appendInt(append(b, "NULL, "...), size)
-			b = appendInt(append(b, ", PROT_READ|PROT_WRITE, MAP_SHARED, "...), fd)
-			traceEndAddr(append(b, ", 0"...), uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
-		}
+	if tracing.Load() && traceBegin("mmap") {
+		traceArg("NULL")
+		traceInt(size)
+		traceArg("PROT_READ|PROT_WRITE, MAP_SHARED")
+		traceInt(fd)
+		traceArg("0")
+		traceEndAddr(uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
 	}
 	if err != nil {
 		return nil, sysErr("mmap", err)
@@ -192,11 +186,10 @@ func Mmap(fd int, size int) ([]byte, error) {
 // Munmap unmaps memory mapped by Mmap; mem must not be used afterwards.
 func Munmap(mem []byte) error {
 	err := munmap(mem)
-	if tracing.Load() {
-		if b, ok := traceBegin("munmap"); ok {
-			b = appendHex(b, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem)))))
-			traceEnd(appendInt(appendSep(b), len(mem)), 0, errnoOf(err))
-		}
+	if tracing.Load() && traceBegin("munmap") {
+		traceHex(uintptr(unsafe.Pointer(unsafe.SliceData(mem))))
+		traceInt(len(mem))
+		traceEnd(0, errnoOf(err))
 	}
 	return sysErr("munmap", err)
 }

@@ -30,10 +30,12 @@ func SigBlock(sig unix.Signal) (blocked bool, err error) {
 	var old unix.Sigset_t
 	set := sigset(sig)
 	_, e := syscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(&old)), sigsetSize, 0, 0)
-	if tracing.Load() {
-		if b, ok := traceBegin("rt_sigprocmask"); ok {
-			traceEnd(append(appendSignal(append(b, "SIG_BLOCK, ["...), sig), ']'), 0, e)
-		}
+	if tracing.Load() && traceBegin("rt_sigprocmask") {
+		traceArg("SIG_BLOCK")
+		traceArg("[")
+		traceSignal(sig)
+		traceText("]")
+		traceEnd(0, e)
 	}
 	bits := uint(unsafe.Sizeof(old.Val[0]) * 8)
 	return old.Val[uint(sig-1)/bits]&(1<<(uint(sig-1)%bits)) != 0, errnoErr("rt_sigprocmask", e)
@@ -46,19 +48,20 @@ func SigWait(sig unix.Signal) error {
 	set := sigset(sig)
 	r, e := syscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(&info[0])), 0, sigsetSize, 0, 0)
 	runtime.KeepAlive(set)
-	if tracing.Load() {
-		if b, ok := traceBegin("rt_sigtimedwait"); ok {
-			b = append(appendSignal(append(b, '['), sig), "], {...}, NULL"...)
-			traceEnd(b, int(r), e)
-		}
+	if tracing.Load() && traceBegin("rt_sigtimedwait") {
+		traceArg("[")
+		traceSignal(sig)
+		traceText("], {...}, NULL")
+		traceEnd(int(r), e)
 	}
 	return errnoErr("rt_sigtimedwait", e)
 }
 
-// appendSignal appends a signal's name, "SIGUSR1".
-func appendSignal(b []byte, sig unix.Signal) []byte {
+// traceSignal appends a signal's name, "SIGUSR1".
+func traceSignal(sig unix.Signal) {
 	if name := unix.SignalName(sig); name != "" {
-		return append(b, name...)
+		traceArg(name)
+		return
 	}
-	return appendInt(b, int(sig))
+	traceInt(int(sig))
 }
