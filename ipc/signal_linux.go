@@ -57,11 +57,40 @@ func SigWait(sig unix.Signal) error {
 	return errnoErr("rt_sigtimedwait", e)
 }
 
-// traceSignal appends a signal's name, "SIGUSR1".
+// traceSignal appends a signal's name, "SIGUSR1", or its number.
 func traceSignal(sig unix.Signal) {
-	if name := unix.SignalName(sig); name != "" {
+	if name := signalName(sig); name != "" {
 		traceArg(name)
 		return
 	}
 	traceInt(int(sig))
+}
+
+// signalName names the signals a program would take with SigWait or have
+// mq_notify send. unix.SignalName knows them all, but its table costs the
+// binaries 1.2 KB.
+func signalName(sig unix.Signal) string {
+	switch sig {
+	case unix.SIGHUP:
+		return "SIGHUP"
+	case unix.SIGINT:
+		return "SIGINT"
+	case unix.SIGQUIT:
+		return "SIGQUIT"
+	case unix.SIGUSR1:
+		return "SIGUSR1"
+	case unix.SIGUSR2:
+		return "SIGUSR2"
+	case unix.SIGPIPE:
+		return "SIGPIPE"
+	case unix.SIGALRM:
+		return "SIGALRM"
+	case unix.SIGTERM:
+		return "SIGTERM"
+	case unix.SIGCHLD:
+		return "SIGCHLD"
+	case unix.SIGIO:
+		return "SIGIO"
+	}
+	return ""
 }
