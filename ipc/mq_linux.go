@@ -17,7 +17,7 @@ import (
 // O_NONBLOCK; mode and attr (Maxmsg, Msgsize; nil for the defaults) are
 // used only when the queue is created.
 func MqOpen(name string, flags int, mode uint32, attr *MqAttr) (mqd int, err error) {
-	buf, err := nameArg("mq_open", name)
+	buf, err := nameArg("mq_open", "", name)
 	if err != nil {
 		return -1, err
 	}
@@ -51,7 +51,7 @@ func MqOpen(name string, flags int, mode uint32, attr *MqAttr) (mqd int, err err
 // MqUnlink removes the queue name ("/name"); it goes away once the last
 // descriptor on it is closed.
 func MqUnlink(name string) error {
-	buf, err := nameArg("mq_unlink", name)
+	buf, err := nameArg("mq_unlink", "", name)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,8 @@ func MqNotify(mqd int, sev *SigEvent) error {
 // absolute time MqTimedSend and MqTimedReceive want.
 func Deadline(d int64) *Timespec {
 	var now Timespec
-	unix.ClockGettime(unix.CLOCK_REALTIME, &now) // cannot fail: the clock and pointer are valid
+	// clock_gettime cannot fail: the clock and pointer are valid.
+	syscall6(unix.SYS_CLOCK_GETTIME, unix.CLOCK_REALTIME, uintptr(unsafe.Pointer(&now)), 0, 0, 0, 0)
 	ts := unix.NsecToTimespec(now.Nano() + d)
 	return &ts
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -111,7 +112,7 @@ func WriteAll(fd int, p []byte) error {
 
 // Mkfifo creates a named pipe at path with permissions mode (less umask).
 func Mkfifo(path string, mode uint32) error {
-	p, err := unix.BytePtrFromString(path)
+	p, err := syscall.BytePtrFromString(path)
 	if err != nil {
 		return &argError{"mkfifo", text.Quote(path) + ": a path must not contain NUL"}
 	}
@@ -147,16 +148,16 @@ func Close(fd int) error {
 // and anything that is not a FIFO is refused (an error wrapping EINVAL), so a regular file
 // or a device is never written to by mistake.
 func OpenFIFO(path string, flags int) (int, error) {
-	var st unix.Stat_t
-	if err := unix.Lstat(path, &st); err != nil {
-		return -1, os.NewSyscallError("lstat", err)
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFIFO {
-		return -1, &argError{"open", text.Quote(path) + " exists and is not a FIFO"}
-	}
-	p, err := unix.BytePtrFromString(path)
+	p, err := syscall.BytePtrFromString(path)
 	if err != nil {
-		return -1, &argError{"open", text.Quote(path) + ": a path must not contain NUL"}
+		return -1, os.NewSyscallError("lstat", err) // EINVAL: the path contains NUL
+	}
+	typ, e := fileType(atFDCWD, p, unix.AT_SYMLINK_NOFOLLOW)
+	if e != 0 {
+		return -1, errnoErr("lstat", e)
+	}
+	if typ != unix.S_IFIFO {
+		return -1, &argError{"open", text.Quote(path) + " exists and is not a FIFO"}
 	}
 	flags |= unix.O_CLOEXEC | unix.O_NOFOLLOW
 	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0)
@@ -175,10 +176,18 @@ func OpenFIFO(path string, flags int) (int, error) {
 	}
 	fd := int(r)
 	// The check above and the open are two steps: make sure it is still a
-	// FIFO that was opened.
-	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
-		unix.Close(fd)
+	// FIFO that was opened (fstat, as fstatat of "" with AT_EMPTY_PATH).
+	if typ, e := fileType(uintptr(fd), &zero[0], unix.AT_EMPTY_PATH); e != 0 || typ != unix.S_IFIFO {
+		syscall.Close(fd)
 		return -1, &argError{"open", text.Quote(path) + " is not a FIFO"}
 	}
 	return fd, nil
+}
+
+// fileType returns the type bits (S_IFMT) of the file at path, relative to
+// the directory dirfd, as fstatat(2) with flags sees it.
+func fileType(dirfd uintptr, path *byte, flags int) (uint32, unix.Errno) {
+	var st unix.Stat_t
+	_, e := syscall6(sysFstatat, dirfd, uintptr(unsafe.Pointer(path)), uintptr(unsafe.Pointer(&st)), uintptr(flags), 0, 0)
+	return st.Mode & unix.S_IFMT, e
 }

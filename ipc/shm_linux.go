@@ -2,6 +2,7 @@ package ipc
 
 import (
 	"runtime"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -9,31 +10,42 @@ import (
 	"ipclab/internal/text"
 )
 
-// System V shared memory: traced wrappers over golang.org/x/sys/unix,
-// which already has these calls (and shmctl's IPC_64 quirk on arm). They
-// fail with ENOSYS on a kernel without CONFIG_SYSVIPC, and none of them
-// sleeps, so there is no EINTR to retry.
+// System V shared memory, on the raw system calls: x/sys/unix's wrappers
+// would add their own copies of them to the binaries. They fail with
+// ENOSYS on a kernel without CONFIG_SYSVIPC.
 
 // ShmGet returns the identifier of the segment of size bytes for key
 // (IPC_PRIVATE for a new one), creating it when flags hold IPC_CREAT; the
 // low 9 bits of flags are its permissions.
 func ShmGet(key, size, flags int) (int, error) {
-	id, err := unix.SysvShmGet(key, size, flags)
+	r, e := syscall6(unix.SYS_SHMGET, uintptr(key), uintptr(size), uintptr(flags), 0, 0, 0)
 	if tracing.Load() && traceBegin("shmget") {
 		traceKey(key)
 		traceInt(size)
 		traceGetFlags(flags)
-		traceEnd(id, errnoOf(err))
+		traceEnd(int(r), e)
 	}
-	if err != nil {
-		return -1, sysErr("shmget", err)
+	if e != 0 {
+		return -1, errnoErr("shmget", e)
 	}
-	return id, nil
+	return int(r), nil
 }
 
 // ShmAttach maps the segment id (flags: 0 or SHM_RDONLY) and returns it.
 func ShmAttach(id int, flags int) ([]byte, error) {
-	mem, err := unix.SysvShmAttach(id, 0, flags)
+	addr, e := syscall6(unix.SYS_SHMAT, uintptr(id), 0, uintptr(flags), 0, 0, 0)
+	var mem []byte
+	if e == 0 {
+		// The slice wants the segment's size. ipc64 asks 32-bit arm's
+		// old shmctl for the shmid64_ds layout.
+		var ds unix.SysvShmDesc
+		_, e = syscall6(unix.SYS_SHMCTL, uintptr(id), unix.IPC_STAT|ipc64, uintptr(unsafe.Pointer(&ds)), 0, 0, 0)
+		if e == 0 {
+			mem = memSlice(addr, int(ds.Segsz))
+		} else {
+			syscall6(unix.SYS_SHMDT, addr, 0, 0, 0, 0, 0)
+		}
+	}
 	if tracing.Load() && traceBegin("shmat") {
 		traceInt(id)
 		traceArg("NULL")
@@ -42,10 +54,10 @@ func ShmAttach(id int, flags int) ([]byte, error) {
 		} else {
 			traceInt(flags)
 		}
-		traceEndAddr(uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
+		traceEndAddr(addr, e)
 	}
-	if err != nil {
-		return nil, sysErr("shmat", err)
+	if e != 0 {
+		return nil, errnoErr("shmat", e)
 	}
 	return mem, nil
 }
@@ -53,24 +65,28 @@ func ShmAttach(id int, flags int) ([]byte, error) {
 // ShmDetach unmaps a segment mapped by ShmAttach; mem must not be used
 // afterwards.
 func ShmDetach(mem []byte) error {
-	err := unix.SysvShmDetach(mem)
-	if tracing.Load() && traceBegin("shmdt") {
-		traceHex(uintptr(unsafe.Pointer(unsafe.SliceData(mem))))
-		traceEnd(0, errnoOf(err))
+	addr := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	e := unix.EINVAL
+	if len(mem) > 0 {
+		_, e = syscall6(unix.SYS_SHMDT, addr, 0, 0, 0, 0, 0)
 	}
-	return sysErr("shmdt", err)
+	if tracing.Load() && traceBegin("shmdt") {
+		traceHex(addr)
+		traceEnd(0, e)
+	}
+	return errnoErr("shmdt", e)
 }
 
 // ShmRemove marks the segment id for removal (IPC_RMID): it goes away when
 // the last process detaches it.
 func ShmRemove(id int) error {
-	_, err := unix.SysvShmCtl(id, unix.IPC_RMID, nil)
+	_, e := syscall6(unix.SYS_SHMCTL, uintptr(id), unix.IPC_RMID|ipc64, 0, 0, 0, 0)
 	if tracing.Load() && traceBegin("shmctl") {
 		traceInt(id)
 		traceArg("IPC_RMID, NULL")
-		traceEnd(0, errnoOf(err))
+		traceEnd(0, e)
 	}
-	return sysErr("shmctl", err)
+	return errnoErr("shmctl", e)
 }
 
 // POSIX shared memory is a file on the tmpfs at /dev/shm, as glibc's
@@ -82,12 +98,12 @@ const shmDir = "/dev/shm"
 // O_NOFOLLOW and O_CLOEXEC to flags. A new object is empty: give it a size
 // with Fallocate.
 func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
-	if why := checkName(name); why != "" {
-		return -1, &argError{"shm_open", text.Quote(name) + ": " + why}
+	path, err := nameArg("shm_open", shmDir, name)
+	if err != nil {
+		return -1, err
 	}
-	path, _ := unix.BytePtrFromString(shmDir + name) // checkName refused NUL
 	flags |= unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_LARGEFILE
-	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(path)), uintptr(flags), uintptr(mode), 0, 0)
+	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&path[0])), uintptr(flags), uintptr(mode), 0, 0)
 	runtime.KeepAlive(path)
 	if tracing.Load() && traceBegin("shm_open") {
 		traceString(name)
@@ -104,11 +120,11 @@ func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
 // ShmUnlink removes the POSIX shared memory object name ("/name"); it goes
 // away once nothing has it open or mapped.
 func ShmUnlink(name string) error {
-	if why := checkName(name); why != "" {
-		return &argError{"shm_unlink", text.Quote(name) + ": " + why}
+	path, err := nameArg("shm_unlink", shmDir, name)
+	if err != nil {
+		return err
 	}
-	path, _ := unix.BytePtrFromString(shmDir + name)
-	_, e := syscall6(unix.SYS_UNLINKAT, atFDCWD, uintptr(unsafe.Pointer(path)), 0, 0, 0, 0)
+	_, e := syscall6(unix.SYS_UNLINKAT, atFDCWD, uintptr(unsafe.Pointer(&path[0])), 0, 0, 0, 0)
 	runtime.KeepAlive(path)
 	if tracing.Load() && traceBegin("shm_unlink") {
 		traceString(name)
@@ -126,7 +142,7 @@ var memfdBits = []bitName{
 // name only labels it in /proc/self/fd. It is empty: size it with
 // Fallocate. Children can map it through an inherited descriptor.
 func MemfdCreate(name string, flags int) (int, error) {
-	p, err := unix.BytePtrFromString(name)
+	p, err := syscall.BytePtrFromString(name)
 	if err != nil {
 		return -1, &argError{"memfd_create", text.Quote(name) + ": a name must not contain NUL"}
 	}
@@ -166,63 +182,53 @@ func Fallocate(fd int, size int64) error {
 }
 
 // Mmap maps size bytes of the file fd, readable, writable and shared with
-// every other process that maps it.
+// every other process that maps it. It is the raw system call: x/sys/unix's
+// Mmap keeps a map of every mapping, which costs the labs binary size for
+// nothing.
 func Mmap(fd int, size int) ([]byte, error) {
-	mem, err := mmap(fd, size)
+	var addr uintptr
+	e := unix.EINVAL
+	if size > 0 {
+		addr, _, e = unix.Syscall6(sysMmap, 0, uintptr(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED, uintptr(fd), 0)
+	}
 	if tracing.Load() && traceBegin("mmap") {
 		traceArg("NULL")
 		traceInt(size)
 		traceArg("PROT_READ|PROT_WRITE, MAP_SHARED")
 		traceInt(fd)
 		traceArg("0")
-		traceEndAddr(uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
+		traceEndAddr(addr, e)
 	}
-	if err != nil {
-		return nil, sysErr("mmap", err)
+	if e != 0 {
+		return nil, errnoErr("mmap", e)
 	}
-	return mem, nil
+	return memSlice(addr, size), nil
 }
 
 // Munmap unmaps memory mapped by Mmap; mem must not be used afterwards.
 func Munmap(mem []byte) error {
-	err := munmap(mem)
-	if tracing.Load() && traceBegin("munmap") {
-		traceHex(uintptr(unsafe.Pointer(unsafe.SliceData(mem))))
-		traceInt(len(mem))
-		traceEnd(0, errnoOf(err))
+	addr := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	e := unix.EINVAL
+	if len(mem) > 0 {
+		_, _, e = unix.Syscall(unix.SYS_MUNMAP, addr, uintptr(len(mem)), 0)
 	}
-	return sysErr("munmap", err)
+	if tracing.Load() && traceBegin("munmap") {
+		traceHex(addr)
+		traceInt(len(mem))
+		traceEnd(0, e)
+	}
+	return errnoErr("munmap", e)
 }
 
-// mmap maps size bytes of fd shared and read-write, on the raw system call:
-// x/sys/unix's Mmap keeps a map of every mapping, which costs the labs
-// binary size for nothing.
-func mmap(fd, size int) ([]byte, error) {
-	if size <= 0 {
-		return nil, unix.EINVAL
-	}
-	addr, _, e := unix.Syscall6(sysMmap, 0, uintptr(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED, uintptr(fd), 0)
-	if e != 0 {
-		return nil, e
-	}
-	// Build the slice header by hand, as x/sys/unix does: converting the
-	// uintptr to a pointer directly would trip go vet.
+// memSlice returns the size bytes at addr, memory that the kernel mapped.
+// It builds the slice header by hand, as x/sys/unix does: converting the
+// uintptr to a pointer directly would trip go vet.
+func memSlice(addr uintptr, size int) []byte {
 	var mem []byte
 	h := (*struct {
 		data      uintptr
 		len, cap_ int
 	})(unsafe.Pointer(&mem))
 	h.data, h.len, h.cap_ = addr, size, size
-	return mem, nil
-}
-
-func munmap(mem []byte) error {
-	if len(mem) == 0 {
-		return unix.EINVAL
-	}
-	_, _, e := unix.Syscall(unix.SYS_MUNMAP, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), uintptr(len(mem)), 0)
-	if e != 0 {
-		return e
-	}
-	return nil
+	return mem
 }

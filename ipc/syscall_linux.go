@@ -46,23 +46,6 @@ func errnoErr(op string, e unix.Errno) error {
 	return os.NewSyscallError(op, e)
 }
 
-// sysErr wraps an error from golang.org/x/sys/unix as errnoErr does.
-func sysErr(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return os.NewSyscallError(op, err)
-}
-
-// errnoOf returns the errno in an error from golang.org/x/sys/unix, 0 for nil.
-func errnoOf(err error) unix.Errno {
-	e, _ := err.(unix.Errno)
-	if err != nil && e == 0 {
-		e = unix.EINVAL
-	}
-	return e
-}
-
 // argError is an argument refused before any system call. It wraps EINVAL,
 // the errno the kernel would give for most of them.
 type argError struct {
@@ -72,15 +55,15 @@ type argError struct {
 func (e *argError) Error() string { return "ipc: " + e.op + ": " + e.msg }
 func (e *argError) Unwrap() error { return unix.EINVAL }
 
-// nameArg checks a POSIX IPC name and returns it NUL-terminated, slash
-// included; the caller passes &buf[1] where the kernel wants the name
-// without the slash.
-func nameArg(op, name string) ([]byte, error) {
+// nameArg checks a POSIX IPC name and returns dir+name NUL-terminated, the
+// name's slash included; with dir "", the caller passes &buf[1] where the
+// kernel wants the name without the slash.
+func nameArg(op, dir, name string) ([]byte, error) {
 	if why := checkName(name); why != "" {
 		return nil, &argError{op, text.Quote(name) + ": " + why}
 	}
-	buf := make([]byte, len(name)+1)
-	copy(buf, name)
+	buf := make([]byte, len(dir)+len(name)+1)
+	copy(buf[copy(buf, dir):], name)
 	return buf, nil
 }
 
