@@ -39,7 +39,7 @@ var msgBits = []bitName{
 // when flags hold IPC_NOWAIT. textLen may be 0.
 func Msgsnd(id int, m MsgBuf, textLen int, flags int) error {
 	if len(m) < longSize || textLen < 0 || textLen > len(m)-longSize {
-		return &argError{"msgsnd", "text length " + strconv.Itoa(textLen) + " does not fit a MsgBuf of " + strconv.Itoa(len(m)) + " bytes"}
+		return &argError{op: "msgsnd", msg: "text length " + strconv.Itoa(textLen) + " does not fit a MsgBuf of " + strconv.Itoa(len(m)) + " bytes"}
 	}
 	_, e := syscall6(unix.SYS_MSGSND, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(textLen), uintptr(flags), 0, 0)
 	runtime.KeepAlive(m)
@@ -62,7 +62,7 @@ func Msgsnd(id int, m MsgBuf, textLen int, flags int) error {
 // an empty queue makes it wait, or fail with ENOMSG with IPC_NOWAIT.
 func Msgrcv(id int, m MsgBuf, typ int, flags int) (textLen int, err error) {
 	if len(m) < longSize {
-		return 0, &argError{"msgrcv", "a MsgBuf of " + strconv.Itoa(len(m)) + " bytes has no room for the type"}
+		return 0, &argError{op: "msgrcv", msg: "a MsgBuf of " + strconv.Itoa(len(m)) + " bytes has no room for the type"}
 	}
 	r, e := syscall6(unix.SYS_MSGRCV, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)-longSize), uintptr(typ), uintptr(flags), 0)
 	runtime.KeepAlive(m)

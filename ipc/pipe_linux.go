@@ -8,8 +8,6 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"ipclab/internal/text"
 )
 
 // pipeBits are the flags pipe2 takes.
@@ -114,7 +112,7 @@ func WriteAll(fd int, p []byte) error {
 func Mkfifo(path string, mode uint32) error {
 	p, err := syscall.BytePtrFromString(path)
 	if err != nil {
-		return &argError{"mkfifo", text.Quote(path) + ": a path must not contain NUL"}
+		return badArg("mkfifo", path, ": a path must not contain NUL")
 	}
 	// mknodat: arm64 and riscv64 have no mknod.
 	_, e := syscall6(unix.SYS_MKNODAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(mode|unix.S_IFIFO), 0, 0, 0)
@@ -157,7 +155,7 @@ func OpenFIFO(path string, flags int) (int, error) {
 		return -1, errnoErr("lstat", e)
 	}
 	if typ != unix.S_IFIFO {
-		return -1, &argError{"open", text.Quote(path) + " exists and is not a FIFO"}
+		return -1, badArg("open", path, " exists and is not a FIFO")
 	}
 	flags |= unix.O_CLOEXEC | unix.O_NOFOLLOW
 	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0)
@@ -179,7 +177,7 @@ func OpenFIFO(path string, flags int) (int, error) {
 	// FIFO that was opened (fstat, as fstatat of "" with AT_EMPTY_PATH).
 	if typ, e := fileType(uintptr(fd), &zero[0], unix.AT_EMPTY_PATH); e != 0 || typ != unix.S_IFIFO {
 		syscall.Close(fd)
-		return -1, &argError{"open", text.Quote(path) + " is not a FIFO"}
+		return -1, badArg("open", path, " is not a FIFO")
 	}
 	return fd, nil
 }

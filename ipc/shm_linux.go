@@ -6,8 +6,6 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"ipclab/internal/text"
 )
 
 // System V shared memory, on the raw system calls: x/sys/unix's wrappers
@@ -144,7 +142,7 @@ var memfdBits = []bitName{
 func MemfdCreate(name string, flags int) (int, error) {
 	p, err := syscall.BytePtrFromString(name)
 	if err != nil {
-		return -1, &argError{"memfd_create", text.Quote(name) + ": a name must not contain NUL"}
+		return -1, badArg("memfd_create", name, ": a name must not contain NUL")
 	}
 	// ENOSYS before Linux 3.17.
 	r, e := syscall6(unix.SYS_MEMFD_CREATE, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0, 0)

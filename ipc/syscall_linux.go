@@ -50,6 +50,12 @@ func errnoErr(op string, e unix.Errno) error {
 // the errno the kernel would give for most of them.
 type argError struct {
 	op, msg string
+	_       [0]func() // not comparable: spares the binaries an equality function
+}
+
+// badArg returns the argError of op for the argument s: "ipc: op: "s"why".
+func badArg(op, s, why string) error {
+	return &argError{op: op, msg: text.Quote(s) + why}
 }
 
 func (e *argError) Error() string { return "ipc: " + e.op + ": " + e.msg }
@@ -60,7 +66,7 @@ func (e *argError) Unwrap() error { return unix.EINVAL }
 // kernel wants the name without the slash.
 func nameArg(op, dir, name string) ([]byte, error) {
 	if why := checkName(name); why != "" {
-		return nil, &argError{op, text.Quote(name) + ": " + why}
+		return nil, badArg(op, name, ": "+why)
 	}
 	buf := make([]byte, len(dir)+len(name)+1)
 	copy(buf[copy(buf, dir):], name)
