@@ -2,7 +2,6 @@ package ipc
 
 import (
 	"runtime"
-	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -38,12 +37,12 @@ func FutexWait(addr *uint32, val uint32, timeout *Timespec) error {
 	_, e := syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWait, uintptr(val), uintptr(unsafe.Pointer(timeout)), 0, 0)
 	runtime.KeepAlive(addr)
 	runtime.KeepAlive(timeout)
-	if tracing.Load() {
-		if b, ok := traceBegin("futex"); ok {
-			b = appendHex(b, uint64(uintptr(unsafe.Pointer(addr))))
-			b = strconv.AppendUint(append(b, ", FUTEX_WAIT, "...), uint64(val), 10)
-			traceEnd(appendTimespec(appendSep(b), timeout), 0, e)
-		}
+	if tracing.Load() && traceBegin("futex") {
+		traceHex(uintptr(unsafe.Pointer(addr)))
+		traceArg("FUTEX_WAIT")
+		traceInt64(int64(val))
+		traceTimespec(timeout)
+		traceEnd(0, e)
 	}
 	return errnoErr("futex", e)
 }
@@ -52,11 +51,11 @@ func FutexWait(addr *uint32, val uint32, timeout *Timespec) error {
 func FutexWake(addr *uint32, n int) (woken int, err error) {
 	r, e := syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWake, uintptr(n), 0, 0, 0)
 	runtime.KeepAlive(addr)
-	if tracing.Load() {
-		if b, ok := traceBegin("futex"); ok {
-			b = appendHex(b, uint64(uintptr(unsafe.Pointer(addr))))
-			traceEnd(appendInt(append(b, ", FUTEX_WAKE, "...), n), int(r), e)
-		}
+	if tracing.Load() && traceBegin("futex") {
+		traceHex(uintptr(unsafe.Pointer(addr)))
+		traceArg("FUTEX_WAKE")
+		traceInt(n)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return 0, errnoErr("futex", e)

@@ -17,7 +17,7 @@ import (
 // O_NONBLOCK; mode and attr (Maxmsg, Msgsize; nil for the defaults) are
 // used only when the queue is created.
 func MqOpen(name string, flags int, mode uint32, attr *MqAttr) (mqd int, err error) {
-	buf, err := nameArg("mq_open", name)
+	buf, err := nameArg("mq_open", "", name)
 	if err != nil {
 		return -1, err
 	}
@@ -26,8 +26,21 @@ func MqOpen(name string, flags int, mode uint32, attr *MqAttr) (mqd int, err err
 	r, e := syscall6(unix.SYS_MQ_OPEN, uintptr(unsafe.Pointer(&buf[1])), uintptr(flags), uintptr(mode), uintptr(unsafe.Pointer(attr)), 0, 0)
 	runtime.KeepAlive(buf)
 	runtime.KeepAlive(attr)
-	if tracing.Load() {
-		traceMqOpen(name, flags, mode, attr, int(r), e)
+	if tracing.Load() && traceBegin("mq_open") {
+		traceString(name)
+		traceOpenFlags(flags)
+		if flags&unix.O_CREAT != 0 {
+			traceMode(mode)
+			if attr == nil {
+				traceArg("NULL")
+			} else {
+				traceArg("{")
+				traceField("maxmsg", int(attr.Maxmsg))
+				traceField("msgsize", int(attr.Msgsize))
+				traceText("}")
+			}
+		}
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("mq_open", e)
@@ -35,41 +48,18 @@ func MqOpen(name string, flags int, mode uint32, attr *MqAttr) (mqd int, err err
 	return int(r), nil
 }
 
-func traceMqOpen(name string, flags int, mode uint32, attr *MqAttr, r int, e unix.Errno) {
-	b, ok := traceBegin("mq_open")
-	if !ok {
-		return
-	}
-	b = appendOpenFlags(appendSep(appendString(b, name)), flags)
-	if flags&unix.O_CREAT != 0 {
-		b = appendMode(appendSep(b), mode)
-		b = appendSep(b)
-		if attr == nil {
-			b = append(b, "NULL"...)
-		} else {
-			b = append(b, "{maxmsg="...)
-			b = appendInt(b, int(attr.Maxmsg))
-			b = append(b, ", msgsize="...)
-			b = appendInt(b, int(attr.Msgsize))
-			b = append(b, '}')
-		}
-	}
-	traceEnd(b, r, e)
-}
-
 // MqUnlink removes the queue name ("/name"); it goes away once the last
 // descriptor on it is closed.
 func MqUnlink(name string) error {
-	buf, err := nameArg("mq_unlink", name)
+	buf, err := nameArg("mq_unlink", "", name)
 	if err != nil {
 		return err
 	}
 	_, e := syscall6(unix.SYS_MQ_UNLINK, uintptr(unsafe.Pointer(&buf[1])), 0, 0, 0, 0, 0) // see MqOpen for &buf[1]
 	runtime.KeepAlive(buf)
-	if tracing.Load() {
-		if b, ok := traceBegin("mq_unlink"); ok {
-			traceEnd(appendString(b, name), 0, e)
-		}
+	if tracing.Load() && traceBegin("mq_unlink") {
+		traceString(name)
+		traceEnd(0, e)
 	}
 	return errnoErr("mq_unlink", e)
 }
@@ -106,16 +96,14 @@ func MqTimedReceive(mqd int, buf []byte, abstime *Timespec) (n int, prio uint, e
 }
 
 func traceMq(call string, mqd, size int, prio uint, r int, e unix.Errno) {
-	b, ok := traceBegin(call)
-	if !ok {
-		return
+	if traceBegin(call) {
+		traceInt(mqd)
+		traceBytes(size)
+		if e == 0 {
+			traceField("prio", int(prio))
+		}
+		traceEnd(r, e)
 	}
-	b = appendBytes(appendSep(appendInt(b, mqd)), size)
-	if e == 0 {
-		b = append(b, ", prio="...)
-		b = appendInt(b, int(prio))
-	}
-	traceEnd(b, r, e)
 }
 
 // MqGetSetAttr reads the queue's attributes into oldattr and, when newattr
@@ -124,37 +112,31 @@ func MqGetSetAttr(mqd int, newattr, oldattr *MqAttr) error {
 	_, e := syscall6(unix.SYS_MQ_GETSETATTR, uintptr(mqd), uintptr(unsafe.Pointer(newattr)), uintptr(unsafe.Pointer(oldattr)), 0, 0, 0)
 	runtime.KeepAlive(newattr)
 	runtime.KeepAlive(oldattr)
-	if tracing.Load() {
-		traceMqGetSetAttr(mqd, newattr, oldattr, e)
+	if tracing.Load() && traceBegin("mq_getsetattr") {
+		traceInt(mqd)
+		if newattr == nil {
+			traceArg("NULL")
+		} else {
+			traceArg("{flags=")
+			traceBits(int(newattr.Flags), openBits)
+			traceText("}")
+		}
+		switch {
+		case oldattr == nil:
+			traceArg("NULL")
+		case e != 0:
+			traceArg("0x...")
+		default:
+			traceArg("{flags=")
+			traceBits(int(oldattr.Flags), openBits)
+			traceField("maxmsg", int(oldattr.Maxmsg))
+			traceField("msgsize", int(oldattr.Msgsize))
+			traceField("curmsgs", int(oldattr.Curmsgs))
+			traceText("}")
+		}
+		traceEnd(0, e)
 	}
 	return errnoErr("mq_getsetattr", e)
-}
-
-func traceMqGetSetAttr(mqd int, newattr, oldattr *MqAttr, e unix.Errno) {
-	b, ok := traceBegin("mq_getsetattr")
-	if !ok {
-		return
-	}
-	b = appendSep(appendInt(b, mqd))
-	if newattr == nil {
-		b = append(b, "NULL"...)
-	} else {
-		b = appendBits(append(b, "{flags="...), int(newattr.Flags), openBits)
-		b = append(b, '}')
-	}
-	b = appendSep(b)
-	if oldattr == nil {
-		b = append(b, "NULL"...)
-	} else if e != 0 {
-		b = append(b, "0x..."...)
-	} else {
-		b = appendBits(append(b, "{flags="...), int(oldattr.Flags), openBits)
-		b = appendInt(append(b, ", maxmsg="...), int(oldattr.Maxmsg))
-		b = appendInt(append(b, ", msgsize="...), int(oldattr.Msgsize))
-		b = appendInt(append(b, ", curmsgs="...), int(oldattr.Curmsgs))
-		b = append(b, '}')
-	}
-	traceEnd(b, 0, e)
 }
 
 // MqGetAttr returns the queue's attributes: Flags, Maxmsg, Msgsize and
@@ -181,37 +163,33 @@ func MqSetNonblock(mqd int, on bool) error {
 func MqNotify(mqd int, sev *SigEvent) error {
 	_, e := syscall6(unix.SYS_MQ_NOTIFY, uintptr(mqd), uintptr(unsafe.Pointer(sev)), 0, 0, 0, 0)
 	runtime.KeepAlive(sev)
-	if tracing.Load() {
-		traceMqNotify(mqd, sev, e)
+	if tracing.Load() && traceBegin("mq_notify") {
+		traceInt(mqd)
+		switch {
+		case sev == nil:
+			traceArg("NULL")
+		case sev.Notify == SigevSignal:
+			traceArg("{SIGEV_SIGNAL")
+			traceSignal(unix.Signal(sev.Signo))
+			traceText("}")
+		case sev.Notify == SigevNone:
+			traceArg("{SIGEV_NONE}")
+		default:
+			traceArg("{")
+			traceField("notify", int(sev.Notify))
+			traceText("}")
+		}
+		traceEnd(0, e)
 	}
 	return errnoErr("mq_notify", e)
-}
-
-func traceMqNotify(mqd int, sev *SigEvent, e unix.Errno) {
-	b, ok := traceBegin("mq_notify")
-	if !ok {
-		return
-	}
-	b = appendSep(appendInt(b, mqd))
-	switch {
-	case sev == nil:
-		b = append(b, "NULL"...)
-	case sev.Notify == SigevSignal:
-		b = append(appendSignal(append(b, "{SIGEV_SIGNAL, "...), unix.Signal(sev.Signo)), '}')
-	case sev.Notify == SigevNone:
-		b = append(b, "{SIGEV_NONE}"...)
-	default:
-		b = appendInt(append(b, "{notify="...), int(sev.Notify))
-		b = append(b, '}')
-	}
-	traceEnd(b, 0, e)
 }
 
 // Deadline returns the CLOCK_REALTIME time d nanoseconds from now, the
 // absolute time MqTimedSend and MqTimedReceive want.
 func Deadline(d int64) *Timespec {
 	var now Timespec
-	unix.ClockGettime(unix.CLOCK_REALTIME, &now) // cannot fail: the clock and pointer are valid
+	// clock_gettime cannot fail: the clock and pointer are valid.
+	syscall6(unix.SYS_CLOCK_GETTIME, unix.CLOCK_REALTIME, uintptr(unsafe.Pointer(&now)), 0, 0, 0, 0)
 	ts := unix.NsecToTimespec(now.Nano() + d)
 	return &ts
 }

@@ -16,11 +16,10 @@ import (
 // flags are its permissions, as in IPC_CREAT|IPC_EXCL|0o600.
 func Msgget(key, flags int) (int, error) {
 	r, e := syscall6(unix.SYS_MSGGET, uintptr(key), uintptr(flags), 0, 0, 0, 0)
-	if tracing.Load() {
-		if b, ok := traceBegin("msgget"); ok {
-			b = appendGetFlags(appendSep(appendKey(b, key)), flags)
-			traceEnd(b, int(r), e)
-		}
+	if tracing.Load() && traceBegin("msgget") {
+		traceKey(key)
+		traceGetFlags(flags)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("msgget", e)
@@ -40,17 +39,18 @@ var msgBits = []bitName{
 // when flags hold IPC_NOWAIT. textLen may be 0.
 func Msgsnd(id int, m MsgBuf, textLen int, flags int) error {
 	if len(m) < longSize || textLen < 0 || textLen > len(m)-longSize {
-		return &argError{"msgsnd", "text length " + strconv.Itoa(textLen) + " does not fit a MsgBuf of " + strconv.Itoa(len(m)) + " bytes"}
+		return &argError{op: "msgsnd", msg: "text length " + strconv.Itoa(textLen) + " does not fit a MsgBuf of " + strconv.Itoa(len(m)) + " bytes"}
 	}
 	_, e := syscall6(unix.SYS_MSGSND, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(textLen), uintptr(flags), 0, 0)
 	runtime.KeepAlive(m)
-	if tracing.Load() {
-		if b, ok := traceBegin("msgsnd"); ok {
-			b = appendInt(append(appendSep(appendInt(b, id)), "{mtype="...), m.Type())
-			b = appendInt(append(b, "}, "...), textLen)
-			b = appendBits(appendSep(b), flags, msgBits)
-			traceEnd(b, 0, e)
-		}
+	if tracing.Load() && traceBegin("msgsnd") {
+		traceInt(id)
+		traceArg("{")
+		traceField("mtype", m.Type())
+		traceText("}")
+		traceInt(textLen)
+		traceBits(flags, msgBits)
+		traceEnd(0, e)
 	}
 	return errnoErr("msgsnd", e)
 }
@@ -62,12 +62,21 @@ func Msgsnd(id int, m MsgBuf, textLen int, flags int) error {
 // an empty queue makes it wait, or fail with ENOMSG with IPC_NOWAIT.
 func Msgrcv(id int, m MsgBuf, typ int, flags int) (textLen int, err error) {
 	if len(m) < longSize {
-		return 0, &argError{"msgrcv", "a MsgBuf of " + strconv.Itoa(len(m)) + " bytes has no room for the type"}
+		return 0, &argError{op: "msgrcv", msg: "a MsgBuf of " + strconv.Itoa(len(m)) + " bytes has no room for the type"}
 	}
 	r, e := syscall6(unix.SYS_MSGRCV, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)-longSize), uintptr(typ), uintptr(flags), 0)
 	runtime.KeepAlive(m)
-	if tracing.Load() {
-		traceMsgrcv(id, m, typ, flags, int(r), e)
+	if tracing.Load() && traceBegin("msgrcv") {
+		traceInt(id)
+		traceArg("{")
+		if e == 0 {
+			traceField("mtype", m.Type())
+		}
+		traceText("}")
+		traceInt(len(m) - longSize)
+		traceInt(typ)
+		traceBits(flags, msgBits)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return 0, errnoErr("msgrcv", e)
@@ -75,67 +84,41 @@ func Msgrcv(id int, m MsgBuf, typ int, flags int) (textLen int, err error) {
 	return int(r), nil
 }
 
-func traceMsgrcv(id int, m MsgBuf, typ, flags, r int, e unix.Errno) {
-	b, ok := traceBegin("msgrcv")
-	if !ok {
-		return
-	}
-	b = appendSep(appendInt(b, id))
-	if e == 0 {
-		b = appendInt(append(b, "{mtype="...), m.Type())
-		b = append(b, '}')
-	} else {
-		b = append(b, "{}"...)
-	}
-	b = appendInt(appendSep(b), len(m)-longSize)
-	b = appendInt(appendSep(b), typ)
-	b = appendBits(appendSep(b), flags, msgBits)
-	traceEnd(b, r, e)
-}
-
 // Msgctl performs cmd (IPC_STAT, IPC_SET, IPC_RMID) on the queue id.
 func Msgctl(id, cmd int, ds *MsqidDS) (int, error) {
 	// ipc64 asks 32-bit arm's old msgctl for the msqid64_ds layout.
 	r, e := syscall6(unix.SYS_MSGCTL, uintptr(id), uintptr(cmd|ipc64), uintptr(unsafe.Pointer(ds)), 0, 0, 0)
 	runtime.KeepAlive(ds)
-	if tracing.Load() {
-		traceMsgctl(id, cmd, ds, int(r), e)
+	if tracing.Load() && traceBegin("msgctl") {
+		traceInt(id)
+		switch cmd {
+		case unix.IPC_STAT:
+			traceArg("IPC_STAT")
+		case unix.IPC_SET:
+			traceArg("IPC_SET")
+		case unix.IPC_RMID:
+			traceArg("IPC_RMID")
+		default:
+			traceInt(cmd)
+		}
+		switch {
+		case ds == nil:
+			traceArg("NULL")
+		case e != 0:
+			traceArg("0x...")
+		default:
+			traceArg("{mode=")
+			traceMode(uint32(ds.Perm.Mode) & 0o777)
+			traceField("qnum", int(ds.Qnum))
+			traceField("qbytes", int(ds.Qbytes))
+			traceText("}")
+		}
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("msgctl", e)
 	}
 	return int(r), nil
-}
-
-func traceMsgctl(id, cmd int, ds *MsqidDS, r int, e unix.Errno) {
-	b, ok := traceBegin("msgctl")
-	if !ok {
-		return
-	}
-	b = appendSep(appendInt(b, id))
-	switch cmd {
-	case unix.IPC_STAT:
-		b = append(b, "IPC_STAT"...)
-	case unix.IPC_SET:
-		b = append(b, "IPC_SET"...)
-	case unix.IPC_RMID:
-		b = append(b, "IPC_RMID"...)
-	default:
-		b = appendInt(b, cmd)
-	}
-	b = appendSep(b)
-	switch {
-	case ds == nil:
-		b = append(b, "NULL"...)
-	case e != 0:
-		b = append(b, "0x..."...)
-	default:
-		b = appendMode(append(b, "{mode="...), uint32(ds.Perm.Mode)&0o777)
-		b = appendInt(append(b, ", qnum="...), int(ds.Qnum))
-		b = appendInt(append(b, ", qbytes="...), int(ds.Qbytes))
-		b = append(b, '}')
-	}
-	traceEnd(b, r, e)
 }
 
 // MsgRemove removes the queue id at once (IPC_RMID); waiting senders and

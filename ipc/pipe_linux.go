@@ -4,11 +4,10 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"ipclab/internal/text"
 )
 
 // pipeBits are the flags pipe2 takes.
@@ -23,30 +22,22 @@ var pipeBits = []bitName{
 func Pipe2(flags int) (r, w int, err error) {
 	var fds [2]int32
 	_, e := syscall6(unix.SYS_PIPE2, uintptr(unsafe.Pointer(&fds)), uintptr(flags), 0, 0, 0, 0)
-	if tracing.Load() {
-		tracePipe2(fds, flags, e)
+	if tracing.Load() && traceBegin("pipe2") {
+		if e == 0 {
+			traceArg("[")
+			traceInt(int(fds[0]))
+			traceInt(int(fds[1]))
+			traceText("]")
+		} else {
+			traceArg("0x...")
+		}
+		traceBits(flags, pipeBits)
+		traceEnd(0, e)
 	}
 	if e != 0 {
 		return -1, -1, errnoErr("pipe2", e)
 	}
 	return int(fds[0]), int(fds[1]), nil
-}
-
-func tracePipe2(fds [2]int32, flags int, e unix.Errno) {
-	b, ok := traceBegin("pipe2")
-	if !ok {
-		return
-	}
-	if e == 0 {
-		b = append(b, '[')
-		b = appendInt(b, int(fds[0]))
-		b = appendInt(append(b, ", "...), int(fds[1]))
-		b = append(b, ']')
-	} else {
-		b = append(b, "0x..."...)
-	}
-	b = appendBits(appendSep(b), flags, pipeBits)
-	traceEnd(b, 0, e)
 }
 
 // Read reads up to len(p) bytes from fd; 0 bytes and no error means end of
@@ -78,12 +69,11 @@ func Write(fd int, p []byte) (int, error) {
 }
 
 func traceRW(call string, fd, size, n int, e unix.Errno) {
-	b, ok := traceBegin(call)
-	if !ok {
-		return
+	if traceBegin(call) {
+		traceInt(fd)
+		traceBytes(size)
+		traceEnd(n, e)
 	}
-	b = appendBytes(appendSep(appendInt(b, fd)), size)
-	traceEnd(b, n, e)
 }
 
 // ReadFull reads exactly len(p) bytes from fd. Like io.ReadFull it returns
@@ -120,18 +110,17 @@ func WriteAll(fd int, p []byte) error {
 
 // Mkfifo creates a named pipe at path with permissions mode (less umask).
 func Mkfifo(path string, mode uint32) error {
-	p, err := unix.BytePtrFromString(path)
+	p, err := syscall.BytePtrFromString(path)
 	if err != nil {
-		return &argError{"mkfifo", text.Quote(path) + ": a path must not contain NUL"}
+		return badArg("mkfifo", path, ": a path must not contain NUL")
 	}
 	// mknodat: arm64 and riscv64 have no mknod.
 	_, e := syscall6(unix.SYS_MKNODAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(mode|unix.S_IFIFO), 0, 0, 0)
 	runtime.KeepAlive(p)
-	if tracing.Load() {
-		if b, ok := traceBegin("mkfifo"); ok {
-			b = appendMode(appendSep(appendString(b, path)), mode)
-			traceEnd(b, 0, e)
-		}
+	if tracing.Load() && traceBegin("mkfifo") {
+		traceString(path)
+		traceMode(mode)
+		traceEnd(0, e)
 	}
 	return errnoErr("mkfifo", e)
 }
@@ -141,10 +130,9 @@ func Mkfifo(path string, mode uint32) error {
 // has just been given.
 func Close(fd int) error {
 	_, _, e := unix.Syscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
-	if tracing.Load() {
-		if b, ok := traceBegin("close"); ok {
-			traceEnd(appendInt(b, fd), 0, e)
-		}
+	if tracing.Load() && traceBegin("close") {
+		traceInt(fd)
+		traceEnd(0, e)
 	}
 	if e == unix.EINTR {
 		return nil
@@ -158,40 +146,46 @@ func Close(fd int) error {
 // and anything that is not a FIFO is refused (an error wrapping EINVAL), so a regular file
 // or a device is never written to by mistake.
 func OpenFIFO(path string, flags int) (int, error) {
-	var st unix.Stat_t
-	if err := unix.Lstat(path, &st); err != nil {
-		return -1, os.NewSyscallError("lstat", err)
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFIFO {
-		return -1, &argError{"open", text.Quote(path) + " exists and is not a FIFO"}
-	}
-	p, err := unix.BytePtrFromString(path)
+	p, err := syscall.BytePtrFromString(path)
 	if err != nil {
-		return -1, &argError{"open", text.Quote(path) + ": a path must not contain NUL"}
+		return -1, os.NewSyscallError("lstat", err) // EINVAL: the path contains NUL
+	}
+	typ, e := fileType(atFDCWD, p, unix.AT_SYMLINK_NOFOLLOW)
+	if e != 0 {
+		return -1, errnoErr("lstat", e)
+	}
+	if typ != unix.S_IFIFO {
+		return -1, badArg("open", path, " exists and is not a FIFO")
 	}
 	flags |= unix.O_CLOEXEC | unix.O_NOFOLLOW
 	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0)
 	runtime.KeepAlive(p)
-	if tracing.Load() {
-		if b, ok := traceBegin("open"); ok {
-			b = appendSep(appendString(b, path))
-			if flags&unix.O_ACCMODE == unix.O_WRONLY {
-				b = append(b, "O_WRONLY"...)
-			} else {
-				b = append(b, "O_RDONLY"...)
-			}
-			traceEnd(append(b, "|O_CLOEXEC|O_NOFOLLOW"...), int(r), e)
+	if tracing.Load() && traceBegin("open") {
+		traceString(path)
+		if flags&unix.O_ACCMODE == unix.O_WRONLY {
+			traceArg("O_WRONLY|O_CLOEXEC|O_NOFOLLOW")
+		} else {
+			traceArg("O_RDONLY|O_CLOEXEC|O_NOFOLLOW")
 		}
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("open", e)
 	}
 	fd := int(r)
 	// The check above and the open are two steps: make sure it is still a
-	// FIFO that was opened.
-	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
-		unix.Close(fd)
-		return -1, &argError{"open", text.Quote(path) + " is not a FIFO"}
+	// FIFO that was opened (fstat, as fstatat of "" with AT_EMPTY_PATH).
+	if typ, e := fileType(uintptr(fd), &zero[0], unix.AT_EMPTY_PATH); e != 0 || typ != unix.S_IFIFO {
+		syscall.Close(fd)
+		return -1, badArg("open", path, " is not a FIFO")
 	}
 	return fd, nil
+}
+
+// fileType returns the type bits (S_IFMT) of the file at path, relative to
+// the directory dirfd, as fstatat(2) with flags sees it.
+func fileType(dirfd uintptr, path *byte, flags int) (uint32, unix.Errno) {
+	var st unix.Stat_t
+	_, e := syscall6(sysFstatat, dirfd, uintptr(unsafe.Pointer(path)), uintptr(unsafe.Pointer(&st)), uintptr(flags), 0, 0)
+	return st.Mode & unix.S_IFMT, e
 }

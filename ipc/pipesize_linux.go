@@ -9,11 +9,11 @@ import "golang.org/x/sys/unix"
 // gives EBUSY. Both ends share the buffer: either descriptor will do.
 func SetPipeSize(fd, size int) (int, error) {
 	r, e := syscall6(unix.SYS_FCNTL, uintptr(fd), unix.F_SETPIPE_SZ, uintptr(size), 0, 0, 0)
-	if tracing.Load() {
-		if b, ok := traceBegin("fcntl"); ok {
-			b = appendInt(append(appendInt(b, fd), ", F_SETPIPE_SZ, "...), size)
-			traceEnd(b, int(r), e)
-		}
+	if tracing.Load() && traceBegin("fcntl") {
+		traceInt(fd)
+		traceArg("F_SETPIPE_SZ")
+		traceInt(size)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return 0, errnoErr("fcntl", e)

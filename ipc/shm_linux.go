@@ -2,53 +2,60 @@ package ipc
 
 import (
 	"runtime"
-	"strconv"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
-
-	"ipclab/internal/text"
 )
 
-// System V shared memory: traced wrappers over golang.org/x/sys/unix,
-// which already has these calls (and shmctl's IPC_64 quirk on arm). They
-// fail with ENOSYS on a kernel without CONFIG_SYSVIPC, and none of them
-// sleeps, so there is no EINTR to retry.
+// System V shared memory, on the raw system calls: x/sys/unix's wrappers
+// would add their own copies of them to the binaries. They fail with
+// ENOSYS on a kernel without CONFIG_SYSVIPC.
 
 // ShmGet returns the identifier of the segment of size bytes for key
 // (IPC_PRIVATE for a new one), creating it when flags hold IPC_CREAT; the
 // low 9 bits of flags are its permissions.
 func ShmGet(key, size, flags int) (int, error) {
-	id, err := unix.SysvShmGet(key, size, flags)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmget"); ok {
-			b = appendInt(appendSep(appendKey(b, key)), size)
-			b = appendGetFlags(appendSep(b), flags)
-			traceEnd(b, id, errnoOf(err))
-		}
+	r, e := syscall6(unix.SYS_SHMGET, uintptr(key), uintptr(size), uintptr(flags), 0, 0, 0)
+	if tracing.Load() && traceBegin("shmget") {
+		traceKey(key)
+		traceInt(size)
+		traceGetFlags(flags)
+		traceEnd(int(r), e)
 	}
-	if err != nil {
-		return -1, sysErr("shmget", err)
+	if e != 0 {
+		return -1, errnoErr("shmget", e)
 	}
-	return id, nil
+	return int(r), nil
 }
 
 // ShmAttach maps the segment id (flags: 0 or SHM_RDONLY) and returns it.
 func ShmAttach(id int, flags int) ([]byte, error) {
-	mem, err := unix.SysvShmAttach(id, 0, flags)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmat"); ok {
-			b = appendSep(append(appendSep(appendInt(b, id)), "NULL"...))
-			if flags&unix.SHM_RDONLY != 0 {
-				b = append(b, "SHM_RDONLY"...)
-			} else {
-				b = appendInt(b, flags)
-			}
-			traceEndAddr(b, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
+	addr, e := syscall6(unix.SYS_SHMAT, uintptr(id), 0, uintptr(flags), 0, 0, 0)
+	var mem []byte
+	if e == 0 {
+		// The slice wants the segment's size. ipc64 asks 32-bit arm's
+		// old shmctl for the shmid64_ds layout.
+		var ds unix.SysvShmDesc
+		_, e = syscall6(unix.SYS_SHMCTL, uintptr(id), unix.IPC_STAT|ipc64, uintptr(unsafe.Pointer(&ds)), 0, 0, 0)
+		if e == 0 {
+			mem = memSlice(addr, int(ds.Segsz))
+		} else {
+			syscall6(unix.SYS_SHMDT, addr, 0, 0, 0, 0, 0)
 		}
 	}
-	if err != nil {
-		return nil, sysErr("shmat", err)
+	if tracing.Load() && traceBegin("shmat") {
+		traceInt(id)
+		traceArg("NULL")
+		if flags&unix.SHM_RDONLY != 0 {
+			traceArg("SHM_RDONLY")
+		} else {
+			traceInt(flags)
+		}
+		traceEndAddr(addr, e)
+	}
+	if e != 0 {
+		return nil, errnoErr("shmat", e)
 	}
 	return mem, nil
 }
@@ -56,26 +63,28 @@ func ShmAttach(id int, flags int) ([]byte, error) {
 // ShmDetach unmaps a segment mapped by ShmAttach; mem must not be used
 // afterwards.
 func ShmDetach(mem []byte) error {
-	err := unix.SysvShmDetach(mem)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmdt"); ok {
-			traceEnd(appendHex(b, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem))))), 0, errnoOf(err))
-		}
+	addr := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	e := unix.EINVAL
+	if len(mem) > 0 {
+		_, e = syscall6(unix.SYS_SHMDT, addr, 0, 0, 0, 0, 0)
 	}
-	return sysErr("shmdt", err)
+	if tracing.Load() && traceBegin("shmdt") {
+		traceHex(addr)
+		traceEnd(0, e)
+	}
+	return errnoErr("shmdt", e)
 }
 
 // ShmRemove marks the segment id for removal (IPC_RMID): it goes away when
 // the last process detaches it.
 func ShmRemove(id int) error {
-	_, err := unix.SysvShmCtl(id, unix.IPC_RMID, nil)
-	if tracing.Load() {
-		if b, ok := traceBegin("shmctl"); ok {
-			b = append(appendSep(appendInt(b, id)), "IPC_RMID, NULL"...)
-			traceEnd(b, 0, errnoOf(err))
-		}
+	_, e := syscall6(unix.SYS_SHMCTL, uintptr(id), unix.IPC_RMID|ipc64, 0, 0, 0, 0)
+	if tracing.Load() && traceBegin("shmctl") {
+		traceInt(id)
+		traceArg("IPC_RMID, NULL")
+		traceEnd(0, e)
 	}
-	return sysErr("shmctl", err)
+	return errnoErr("shmctl", e)
 }
 
 // POSIX shared memory is a file on the tmpfs at /dev/shm, as glibc's
@@ -87,18 +96,18 @@ const shmDir = "/dev/shm"
 // O_NOFOLLOW and O_CLOEXEC to flags. A new object is empty: give it a size
 // with Fallocate.
 func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
-	if why := checkName(name); why != "" {
-		return -1, &argError{"shm_open", text.Quote(name) + ": " + why}
+	path, err := nameArg("shm_open", shmDir, name)
+	if err != nil {
+		return -1, err
 	}
-	path, _ := unix.BytePtrFromString(shmDir + name) // checkName refused NUL
 	flags |= unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_LARGEFILE
-	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(path)), uintptr(flags), uintptr(mode), 0, 0)
+	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&path[0])), uintptr(flags), uintptr(mode), 0, 0)
 	runtime.KeepAlive(path)
-	if tracing.Load() {
-		if b, ok := traceBegin("shm_open"); ok {
-			b = appendOpenFlags(appendSep(appendString(b, name)), flags)
-			traceEnd(appendMode(appendSep(b), mode), int(r), e)
-		}
+	if tracing.Load() && traceBegin("shm_open") {
+		traceString(name)
+		traceOpenFlags(flags)
+		traceMode(mode)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("shm_open", e)
@@ -109,16 +118,15 @@ func ShmOpen(name string, flags int, mode uint32) (fd int, err error) {
 // ShmUnlink removes the POSIX shared memory object name ("/name"); it goes
 // away once nothing has it open or mapped.
 func ShmUnlink(name string) error {
-	if why := checkName(name); why != "" {
-		return &argError{"shm_unlink", text.Quote(name) + ": " + why}
+	path, err := nameArg("shm_unlink", shmDir, name)
+	if err != nil {
+		return err
 	}
-	path, _ := unix.BytePtrFromString(shmDir + name)
-	_, e := syscall6(unix.SYS_UNLINKAT, atFDCWD, uintptr(unsafe.Pointer(path)), 0, 0, 0, 0)
+	_, e := syscall6(unix.SYS_UNLINKAT, atFDCWD, uintptr(unsafe.Pointer(&path[0])), 0, 0, 0, 0)
 	runtime.KeepAlive(path)
-	if tracing.Load() {
-		if b, ok := traceBegin("shm_unlink"); ok {
-			traceEnd(appendString(b, name), 0, e)
-		}
+	if tracing.Load() && traceBegin("shm_unlink") {
+		traceString(name)
+		traceEnd(0, e)
 	}
 	return errnoErr("shm_unlink", e)
 }
@@ -132,18 +140,17 @@ var memfdBits = []bitName{
 // name only labels it in /proc/self/fd. It is empty: size it with
 // Fallocate. Children can map it through an inherited descriptor.
 func MemfdCreate(name string, flags int) (int, error) {
-	p, err := unix.BytePtrFromString(name)
+	p, err := syscall.BytePtrFromString(name)
 	if err != nil {
-		return -1, &argError{"memfd_create", text.Quote(name) + ": a name must not contain NUL"}
+		return -1, badArg("memfd_create", name, ": a name must not contain NUL")
 	}
 	// ENOSYS before Linux 3.17.
 	r, e := syscall6(unix.SYS_MEMFD_CREATE, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0, 0)
 	runtime.KeepAlive(p)
-	if tracing.Load() {
-		if b, ok := traceBegin("memfd_create"); ok {
-			b = appendBits(appendSep(appendString(b, name)), flags, memfdBits)
-			traceEnd(b, int(r), e)
-		}
+	if tracing.Load() && traceBegin("memfd_create") {
+		traceString(name)
+		traceBits(flags, memfdBits)
+		traceEnd(int(r), e)
 	}
 	if e != 0 {
 		return -1, errnoErr("memfd_create", e)
@@ -163,73 +170,63 @@ func Fallocate(fd int, size int64) error {
 		// first; offset and length already fall on even registers.
 		_, e = syscall6(unix.SYS_FALLOCATE, uintptr(fd), 0, 0, 0, uintptr(size), uintptr(size>>32))
 	}
-	if tracing.Load() {
-		if b, ok := traceBegin("fallocate"); ok {
-			b = append(appendInt(b, fd), ", 0, 0, "...)
-			traceEnd(strconv.AppendInt(b, size, 10), 0, e)
-		}
+	if tracing.Load() && traceBegin("fallocate") {
+		traceInt(fd)
+		traceArg("0, 0")
+		traceInt64(size)
+		traceEnd(0, e)
 	}
 	return errnoErr("fallocate", e)
 }
 
 // Mmap maps size bytes of the file fd, readable, writable and shared with
-// every other process that maps it.
+// every other process that maps it. It is the raw system call: x/sys/unix's
+// Mmap keeps a map of every mapping, which costs the labs binary size for
+// nothing.
 func Mmap(fd int, size int) ([]byte, error) {
-	mem, err := mmap(fd, size)
-	if tracing.Load() {
-		if b, ok := traceBegin("mmap"); ok {
-			b = appendInt(append(b, "NULL, "...), size)
-			b = appendInt(append(b, ", PROT_READ|PROT_WRITE, MAP_SHARED, "...), fd)
-			traceEndAddr(append(b, ", 0"...), uintptr(unsafe.Pointer(unsafe.SliceData(mem))), errnoOf(err))
-		}
+	var addr uintptr
+	e := unix.EINVAL
+	if size > 0 {
+		addr, _, e = unix.Syscall6(sysMmap, 0, uintptr(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED, uintptr(fd), 0)
 	}
-	if err != nil {
-		return nil, sysErr("mmap", err)
+	if tracing.Load() && traceBegin("mmap") {
+		traceArg("NULL")
+		traceInt(size)
+		traceArg("PROT_READ|PROT_WRITE, MAP_SHARED")
+		traceInt(fd)
+		traceArg("0")
+		traceEndAddr(addr, e)
 	}
-	return mem, nil
+	if e != 0 {
+		return nil, errnoErr("mmap", e)
+	}
+	return memSlice(addr, size), nil
 }
 
 // Munmap unmaps memory mapped by Mmap; mem must not be used afterwards.
 func Munmap(mem []byte) error {
-	err := munmap(mem)
-	if tracing.Load() {
-		if b, ok := traceBegin("munmap"); ok {
-			b = appendHex(b, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem)))))
-			traceEnd(appendInt(appendSep(b), len(mem)), 0, errnoOf(err))
-		}
+	addr := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	e := unix.EINVAL
+	if len(mem) > 0 {
+		_, _, e = unix.Syscall(unix.SYS_MUNMAP, addr, uintptr(len(mem)), 0)
 	}
-	return sysErr("munmap", err)
+	if tracing.Load() && traceBegin("munmap") {
+		traceHex(addr)
+		traceInt(len(mem))
+		traceEnd(0, e)
+	}
+	return errnoErr("munmap", e)
 }
 
-// mmap maps size bytes of fd shared and read-write, on the raw system call:
-// x/sys/unix's Mmap keeps a map of every mapping, which costs the labs
-// binary size for nothing.
-func mmap(fd, size int) ([]byte, error) {
-	if size <= 0 {
-		return nil, unix.EINVAL
-	}
-	addr, _, e := unix.Syscall6(sysMmap, 0, uintptr(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED, uintptr(fd), 0)
-	if e != 0 {
-		return nil, e
-	}
-	// Build the slice header by hand, as x/sys/unix does: converting the
-	// uintptr to a pointer directly would trip go vet.
+// memSlice returns the size bytes at addr, memory that the kernel mapped.
+// It builds the slice header by hand, as x/sys/unix does: converting the
+// uintptr to a pointer directly would trip go vet.
+func memSlice(addr uintptr, size int) []byte {
 	var mem []byte
 	h := (*struct {
 		data      uintptr
 		len, cap_ int
 	})(unsafe.Pointer(&mem))
 	h.data, h.len, h.cap_ = addr, size, size
-	return mem, nil
-}
-
-func munmap(mem []byte) error {
-	if len(mem) == 0 {
-		return unix.EINVAL
-	}
-	_, _, e := unix.Syscall(unix.SYS_MUNMAP, uintptr(unsafe.Pointer(unsafe.SliceData(mem))), uintptr(len(mem)), 0)
-	if e != 0 {
-		return e
-	}
-	return nil
+	return mem
 }

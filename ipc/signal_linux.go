@@ -1,7 +1,6 @@
 package ipc
 
 import (
-	"runtime"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -13,30 +12,31 @@ import (
 // each new thread the signal mask the program started with, so the signal
 // is blocked (SigBlock) in the thread that executes the program.
 
-// sigsetSize is the kernel's sigset_t: 64 signals.
+// sigsetSize is the kernel's sigset_t: 64 signals, bit sig-1 for sig, which
+// is a uint64 in memory on every little-endian port (two longs on arm).
 const sigsetSize = 8
 
-func sigset(sig unix.Signal) *unix.Sigset_t {
-	var s unix.Sigset_t
-	bits := uint(unsafe.Sizeof(s.Val[0]) * 8)
-	s.Val[uint(sig-1)/bits] |= 1 << (uint(sig-1) % bits)
-	return &s
+// sigset returns the kernel sigset_t holding only sig; signals beyond 64
+// give an empty set.
+func sigset(sig unix.Signal) uint64 {
+	return 1 << (uint(sig) - 1)
 }
 
 // SigBlock blocks sig in the calling thread (rt_sigprocmask SIG_BLOCK);
 // blocked reports whether it was blocked already. Call it with the
 // goroutine locked to its thread (runtime.LockOSThread), before execve.
 func SigBlock(sig unix.Signal) (blocked bool, err error) {
-	var old unix.Sigset_t
+	var old uint64
 	set := sigset(sig)
-	_, e := syscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(&old)), sigsetSize, 0, 0)
-	if tracing.Load() {
-		if b, ok := traceBegin("rt_sigprocmask"); ok {
-			traceEnd(append(appendSignal(append(b, "SIG_BLOCK, ["...), sig), ']'), 0, e)
-		}
+	_, e := syscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(&set)), uintptr(unsafe.Pointer(&old)), sigsetSize, 0, 0)
+	if tracing.Load() && traceBegin("rt_sigprocmask") {
+		traceArg("SIG_BLOCK")
+		traceArg("[")
+		traceSignal(sig)
+		traceText("]")
+		traceEnd(0, e)
 	}
-	bits := uint(unsafe.Sizeof(old.Val[0]) * 8)
-	return old.Val[uint(sig-1)/bits]&(1<<(uint(sig-1)%bits)) != 0, errnoErr("rt_sigprocmask", e)
+	return old&set != 0, errnoErr("rt_sigprocmask", e)
 }
 
 // SigWait waits until the blocked signal sig is pending and takes it
@@ -44,21 +44,50 @@ func SigBlock(sig unix.Signal) (blocked bool, err error) {
 func SigWait(sig unix.Signal) error {
 	var info [128]byte // siginfo_t, not looked at
 	set := sigset(sig)
-	r, e := syscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(set)), uintptr(unsafe.Pointer(&info[0])), 0, sigsetSize, 0, 0)
-	runtime.KeepAlive(set)
-	if tracing.Load() {
-		if b, ok := traceBegin("rt_sigtimedwait"); ok {
-			b = append(appendSignal(append(b, '['), sig), "], {...}, NULL"...)
-			traceEnd(b, int(r), e)
-		}
+	r, e := syscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(&set)), uintptr(unsafe.Pointer(&info[0])), 0, sigsetSize, 0, 0)
+	if tracing.Load() && traceBegin("rt_sigtimedwait") {
+		traceArg("[")
+		traceSignal(sig)
+		traceText("], {...}, NULL")
+		traceEnd(int(r), e)
 	}
 	return errnoErr("rt_sigtimedwait", e)
 }
 
-// appendSignal appends a signal's name, "SIGUSR1".
-func appendSignal(b []byte, sig unix.Signal) []byte {
-	if name := unix.SignalName(sig); name != "" {
-		return append(b, name...)
+// traceSignal appends a signal's name, "SIGUSR1", or its number.
+func traceSignal(sig unix.Signal) {
+	if name := signalName(sig); name != "" {
+		traceArg(name)
+		return
 	}
-	return appendInt(b, int(sig))
+	traceInt(int(sig))
+}
+
+// signalName names the signals a program would take with SigWait or have
+// mq_notify send. unix.SignalName knows them all, but its table costs the
+// binaries 1.2 KB.
+func signalName(sig unix.Signal) string {
+	switch sig {
+	case unix.SIGHUP:
+		return "SIGHUP"
+	case unix.SIGINT:
+		return "SIGINT"
+	case unix.SIGQUIT:
+		return "SIGQUIT"
+	case unix.SIGUSR1:
+		return "SIGUSR1"
+	case unix.SIGUSR2:
+		return "SIGUSR2"
+	case unix.SIGPIPE:
+		return "SIGPIPE"
+	case unix.SIGALRM:
+		return "SIGALRM"
+	case unix.SIGTERM:
+		return "SIGTERM"
+	case unix.SIGCHLD:
+		return "SIGCHLD"
+	case unix.SIGIO:
+		return "SIGIO"
+	}
+	return ""
 }

@@ -54,8 +54,8 @@ type SigEvent struct {
 	_      [52]byte
 }
 
-// ipc64 is IPC_64: arm's msgctl is the old one, which returns the old
-// msqid_ds layout unless asked for msqid64_ds.
+// ipc64 is IPC_64: arm's msgctl and shmctl are the old ones, which use
+// the old msqid_ds and shmid_ds layouts unless asked for the 64 ones.
 const ipc64 = 0x100
 
 // Sizes worked out from the kernel headers, checked by the tests.
@@ -70,3 +70,6 @@ const (
 
 // sysMmap is mmap2 (offset in pages): 32-bit arm has no plain mmap.
 const sysMmap = unix.SYS_MMAP2
+
+// sysFstatat is fstatat64, which fills a unix.Stat_t (struct stat64).
+const sysFstatat = unix.SYS_FSTATAT64

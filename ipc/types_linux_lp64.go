@@ -54,7 +54,7 @@ type SigEvent struct {
 	_      [48]byte
 }
 
-// ipc64 is IPC_64, which only arm's msgctl needs.
+// ipc64 is IPC_64, which only arm's msgctl and shmctl need.
 const ipc64 = 0
 
 // Sizes from the kernel headers (gcc, sizeof), checked by the tests.
@@ -69,3 +69,6 @@ const (
 
 // sysMmap is the mmap system call (offset in bytes).
 const sysMmap = unix.SYS_MMAP
+
+// sysFstatat is fstatat, which fills a unix.Stat_t.
+const sysFstatat = unix.SYS_NEWFSTATAT
