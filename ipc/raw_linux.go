@@ -37,34 +37,28 @@ func rawSyscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (uintptr, unix.Errno) {
 // are not in it.
 func UnshareFiles() error {
 	_, e := rawSyscall6(unix.SYS_UNSHARE, unix.CLONE_FILES, 0, 0, 0, 0, 0)
-	return rawErr("unshare", e)
+	return errnoErr("unshare", e)
 }
-
-// rawErr is errnoErr for the raw calls, kept out of line: they are meant
-// to be small.
-//
-//go:noinline
-func rawErr(op string, e unix.Errno) error { return errnoErr(op, e) }
 
 // RawRead is Read as a raw call.
 func RawRead(fd int, p []byte) (int, error) {
 	n, e := rawSyscall6(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
 	runtime.KeepAlive(p)
-	return int(n), rawErr("read", e)
+	return int(n), errnoErr("read", e)
 }
 
 // RawWrite is Write as a raw call.
 func RawWrite(fd int, p []byte) (int, error) {
 	n, e := rawSyscall6(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
 	runtime.KeepAlive(p)
-	return int(n), rawErr("write", e)
+	return int(n), errnoErr("write", e)
 }
 
 // RawMqSend is MqTimedSend at priority 0 without a deadline, as a raw call.
 func RawMqSend(mqd int, msg []byte) error {
 	_, e := rawSyscall6(unix.SYS_MQ_TIMEDSEND, uintptr(mqd), uintptr(unsafe.Pointer(bufPtr(msg))), uintptr(len(msg)), 0, 0, 0)
 	runtime.KeepAlive(msg)
-	return rawErr("mq_timedsend", e)
+	return errnoErr("mq_timedsend", e)
 }
 
 // RawMqReceive is MqTimedReceive without a deadline, as a raw call; it
@@ -72,7 +66,7 @@ func RawMqSend(mqd int, msg []byte) error {
 func RawMqReceive(mqd int, buf []byte) (int, error) {
 	r, e := rawSyscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(mqd), uintptr(unsafe.Pointer(bufPtr(buf))), uintptr(len(buf)), 0, 0, 0)
 	runtime.KeepAlive(buf)
-	return int(r), rawErr("mq_timedreceive", e)
+	return int(r), errnoErr("mq_timedreceive", e)
 }
 
 // RawMsgsnd is Msgsnd without flags, as a raw call; m must hold textLen
@@ -80,12 +74,12 @@ func RawMqReceive(mqd int, buf []byte) (int, error) {
 func RawMsgsnd(id int, m MsgBuf, textLen int) error {
 	_, e := rawSyscall6(unix.SYS_MSGSND, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(textLen), 0, 0, 0)
 	runtime.KeepAlive(m)
-	return rawErr("msgsnd", e)
+	return errnoErr("msgsnd", e)
 }
 
 // RawMsgrcv is Msgrcv of the first message without flags, as a raw call.
 func RawMsgrcv(id int, m MsgBuf) (int, error) {
 	r, e := rawSyscall6(unix.SYS_MSGRCV, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)-longSize), 0, 0, 0)
 	runtime.KeepAlive(m)
-	return int(r), rawErr("msgrcv", e)
+	return int(r), errnoErr("msgrcv", e)
 }
