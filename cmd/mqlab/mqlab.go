@@ -326,7 +326,7 @@ func (q *queue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
 		if passed(deadline) {
 			return 0, 0, os.NewSyscallError("msgrcv", unix.ETIMEDOUT)
 		}
-		unix.Poll(nil, 10) // a sleep of 10 ms
+		proc.Poll(-1, 10) // a sleep of 10 ms
 	}
 }
 
