@@ -30,7 +30,7 @@ type Mech struct {
 	// Shares says that the parent goes on using the descriptors it gives
 	// the child (a queue's, open both ways) rather than closing them.
 	Shares bool
-	Help string // that option's line in the usage
+	Help   string // that option's line in the usage
 
 	// Open makes the channels in the parent, parent to child and back,
 	// for messages of size bytes, and has g remove them at the end. It

@@ -50,7 +50,13 @@ func AsChild(args []string, child func(role string, args []string) error) (ok bo
 	if !ok {
 		return false, nil
 	}
-	return true, orphaned(child(role, rest))
+	err = orphaned(child(role, rest))
+	// From here the child ends as it is, with its own status and message,
+	// even if the parent dies now: the watcher waits for this lock and
+	// the process exits first. (Without it, a child that had done its
+	// work could say that the parent went away and still exit 0.)
+	orphan.Lock()
+	return true, err
 }
 
 // roleOf reports whether args start a child, and which one, and starts
