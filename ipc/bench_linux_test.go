@@ -2,6 +2,7 @@ package ipc_test
 
 import (
 	"errors"
+	"io"
 	"runtime"
 	"strconv"
 	"testing"
@@ -23,16 +24,52 @@ import (
 //
 // thr streams b.N messages one way (MB/s is the payload); lat bounces
 // them back (ns/op is a round trip, MB/s counts both ways, as ref.c).
+//
+// The Raw ones make the raw calls "LAB bench" makes (ipc.RawRead and the
+// rest), each side on a thread locked for good with a descriptor table of
+// its own; the others make the wrappers' calls, through the scheduler.
 
 // channel is one direction of a mechanism.
 type channel struct {
 	send, recv func([]byte) error
+	rawSend    func([]byte) error // the same with raw calls
+	rawRecv    func([]byte) error
+	locked     bool // use rawSend and rawRecv, on locked threads
+}
+
+// lockRaw locks the calling goroutine to its thread for good, gives the
+// thread its own descriptor table and returns c's raw calls, when c is
+// to use them; else c's calls.
+func (c channel) lockRaw() (send, recv func([]byte) error) {
+	if !c.locked {
+		return c.send, c.recv
+	}
+	runtime.LockOSThread() // never unlocked: the thread ends with its goroutine
+	ipc.UnshareFiles()
+	return c.rawSend, c.rawRecv
 }
 
 func BenchmarkPipe(b *testing.B) { benchmark(b, []int{64, 4096, 65536}, pipeChannel) }
 func BenchmarkMq(b *testing.B)   { benchmark(b, []int{64, 4096}, mqChannel) }
 func BenchmarkMsg(b *testing.B)  { benchmark(b, []int{64, 4096}, msgChannel) }
 func BenchmarkRing(b *testing.B) { benchmark(b, []int{64, 4096, 65536}, ringChannel) }
+
+func BenchmarkPipeRaw(b *testing.B) { benchmark(b, []int{64, 4096, 65536}, raw(pipeChannel)) }
+func BenchmarkMqRaw(b *testing.B)   { benchmark(b, []int{64, 4096}, raw(mqChannel)) }
+func BenchmarkMsgRaw(b *testing.B)  { benchmark(b, []int{64, 4096}, raw(msgChannel)) }
+
+// raw makes open's channel with the raw calls. Raw calls keep their P
+// while they wait, so both sides need one: raw skips with GOMAXPROCS 1.
+func raw(open func(b *testing.B, size int, lat bool) channel) func(b *testing.B, size int, lat bool) channel {
+	return func(b *testing.B, size int, lat bool) channel {
+		if runtime.GOMAXPROCS(0) < 2 {
+			b.Skip("raw calls need GOMAXPROCS > 1: a blocked raw call keeps its P")
+		}
+		c := open(b, size, lat)
+		c.locked = true
+		return c
+	}
+}
 
 func benchmark(b *testing.B, sizes []int, open func(b *testing.B, size int, lat bool) channel) {
 	for _, mode := range []string{"thr", "lat"} {
@@ -44,25 +81,17 @@ func benchmark(b *testing.B, sizes []int, open func(b *testing.B, size int, lat 
 				if lat {
 					back = open(b, size, lat)
 				}
-				done := make(chan error, 1)
-				go func() { done <- peer(b.N, size, to, back, lat) }()
-				msg := make([]byte, size)
 				b.SetBytes(int64(size))
 				if lat {
 					b.SetBytes(int64(2 * size))
 				}
 				b.ResetTimer()
-				var y yielder
-				for i := 0; i < b.N; i++ {
-					y.step()
-					if err := to.send(msg); err != nil {
-						b.Fatal(err)
-					}
-					if lat {
-						if err := back.recv(msg); err != nil {
-							b.Fatal(err)
-						}
-					}
+				done := make(chan error, 2)
+				go func() { done <- peer(b.N, size, to, back, lat) }()
+				// A goroutine of its own: it may end with its thread locked.
+				go func() { done <- drive(b.N, size, to, back, lat) }()
+				if err := <-done; err != nil {
+					b.Fatal(err)
 				}
 				if err := <-done; err != nil {
 					b.Fatal(err)
@@ -72,20 +101,54 @@ func benchmark(b *testing.B, sizes []int, open func(b *testing.B, size int, lat 
 	}
 }
 
-// peer is the other side: it takes n messages and, in lat mode, sends
-// each back.
-func peer(n, size int, from, back channel, lat bool) error {
-	runtime.LockOSThread() // a thread to itself, as a process would have
-	defer runtime.UnlockOSThread()
-	buf := make([]byte, size)
+// drive sends n messages and, in lat mode, takes each back.
+func drive(n, size int, to, back channel, lat bool) error {
+	send, _ := to.lockRaw()
+	var recv func([]byte) error
+	if lat {
+		_, recv = back.lockRaw()
+	}
+	msg := make([]byte, size)
 	var y yielder
 	for i := 0; i < n; i++ {
-		y.step()
-		if err := from.recv(buf); err != nil {
+		if !to.locked {
+			y.step()
+		}
+		if err := send(msg); err != nil {
 			return err
 		}
 		if lat {
-			if err := back.send(buf); err != nil {
+			if err := recv(msg); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// peer is the other side: it takes n messages and, in lat mode, sends
+// each back.
+func peer(n, size int, from, back channel, lat bool) error {
+	if !from.locked {
+		runtime.LockOSThread() // a thread to itself, as a process would have
+		defer runtime.UnlockOSThread()
+	}
+	_, recv := from.lockRaw()
+	var send func([]byte) error
+	if lat {
+		send, _ = back.lockRaw()
+	}
+	buf := make([]byte, size)
+	var y yielder
+	for i := 0; i < n; i++ {
+		if !from.locked {
+			y.step()
+		}
+		if err := recv(buf); err != nil {
+			return err
+		}
+		if lat {
+			if err := send(buf); err != nil {
 				return err
 			}
 		}
@@ -120,6 +183,26 @@ func pipeChannel(b *testing.B, size int, lat bool) channel {
 	return channel{
 		send: func(m []byte) error { return ipc.WriteAll(w, m) },
 		recv: func(m []byte) error { return ipc.ReadFull(r, m) },
+		rawSend: func(m []byte) error {
+			for len(m) > 0 {
+				n, err := ipc.RawWrite(w, m)
+				if err != nil {
+					return err
+				}
+				m = m[n:]
+			}
+			return nil
+		},
+		rawRecv: func(m []byte) error {
+			for len(m) > 0 {
+				n, err := ipc.RawRead(r, m)
+				if err != nil || n == 0 {
+					return errors.Join(err, io.ErrUnexpectedEOF)
+				}
+				m = m[n:]
+			}
+			return nil
+		},
 	}
 }
 
@@ -140,6 +223,11 @@ func mqChannel(b *testing.B, size int, lat bool) channel {
 		send: func(m []byte) error { return ipc.MqTimedSend(mqd, m, 0, nil) },
 		recv: func(m []byte) error {
 			_, _, err := ipc.MqTimedReceive(mqd, m, nil)
+			return err
+		},
+		rawSend: func(m []byte) error { return ipc.RawMqSend(mqd, m) },
+		rawRecv: func(m []byte) error {
+			_, err := ipc.RawMqReceive(mqd, m)
 			return err
 		},
 	}
@@ -164,6 +252,16 @@ func msgChannel(b *testing.B, size int, lat bool) channel {
 		},
 		recv: func(m []byte) error {
 			_, err := ipc.Msgrcv(id, in, 0, 0)
+			copy(m, in.Text())
+			return err
+		},
+		rawSend: func(m []byte) error {
+			out.SetType(1)
+			copy(out.Text(), m)
+			return ipc.RawMsgsnd(id, out, len(m))
+		},
+		rawRecv: func(m []byte) error {
+			_, err := ipc.RawMsgrcv(id, in)
 			copy(m, in.Text())
 			return err
 		},
