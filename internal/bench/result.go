@@ -4,9 +4,10 @@
 // workloads of the C reference bench/ref.c, so that the two can be
 // compared run for run.
 //
-// It is written for the labs' size budget: no fmt, flag, encoding/json,
-// float formatting or sort. Numbers are printed in fixed point from
-// integers, and percentiles come from a selection, not a sort.
+// It is written for the labs' size budget: no fmt, flag, encoding/json or
+// sort. Figures are printed with strconv.FormatFloat, whose code the
+// runtime links anyway (it prints floats with it), and percentiles come
+// from a selection, not a sort.
 package bench
 
 import (
@@ -45,18 +46,20 @@ func (r *Result) Format(json bool) string {
 	if r.Mode == "lat" {
 		bytes *= 2
 	}
-	v := []string{
+	v := [...]string{
 		r.Impl, r.Mech, r.Mode, strconv.Itoa(r.Size), strconv.Itoa(r.Count),
-		fixed(nanos, 1, -9, 6), fixed(uint64(r.Count), nanos, 9, 1), fixed(bytes, nanos, 3, 2),
+		strconv.FormatFloat(float64(nanos)/1e9, 'f', 6, 64), strconv.FormatFloat(float64(r.Count)*1e9/float64(nanos), 'f', 1, 64), strconv.FormatFloat(float64(bytes)*1e3/float64(nanos), 'f', 2, 64),
 		strconv.FormatInt(r.P50, 10), strconv.FormatInt(r.P99, 10),
 	}
 	if json {
 		var b []byte
+		k := 0
 		for i := 0; i < len(jsonLine); i++ {
 			if c := jsonLine[i]; c != '#' {
 				b = append(b, c)
 			} else {
-				b, v = append(b, v[0]...), v[1:]
+				b = append(b, v[k]...)
+				k++
 			}
 		}
 		return string(b)
