@@ -35,12 +35,14 @@ const firstFD = proc.FirstFD + 1
 type pipeConn struct{ r, w int }
 
 func (c *pipeConn) Send(msg []byte) error {
-	write := ipc.Write
-	if raw {
-		write = ipc.RawWrite
-	}
 	for len(msg) > 0 {
-		n, err := write(c.w, msg)
+		var n int
+		var err error
+		if raw {
+			n, err = ipc.RawWrite(c.w, msg)
+		} else {
+			n, err = ipc.Write(c.w, msg)
+		}
 		if err != nil {
 			return err
 		}
@@ -50,11 +52,14 @@ func (c *pipeConn) Send(msg []byte) error {
 }
 
 func (c *pipeConn) Receive(buf []byte) error {
-	if !raw {
-		return ipc.ReadFull(c.r, buf)
-	}
 	for len(buf) > 0 {
-		n, err := ipc.RawRead(c.r, buf)
+		var n int
+		var err error
+		if raw {
+			n, err = ipc.RawRead(c.r, buf)
+		} else {
+			n, err = ipc.Read(c.r, buf)
+		}
 		if err != nil {
 			return err
 		}
