@@ -6,7 +6,10 @@ LABS    := pipelab mqlab shmlab ipclab
 BIN     := out/bin
 WASM    := out/wasm
 WASI    := pipelab mqlab shmlab
-REFC    ?= ../shared/bench/ref.c
+# The C yardstick: scripts/ref.c is a copy of the course's bench/ref.c
+# (../shared/bench/ref.c next to this clone), unchanged; REFC=FILE picks
+# another.
+REFC    ?= scripts/ref.c
 
 .PHONY: all build run wasm test check clean cross image image-deps bench soak FORCE
 
@@ -59,9 +62,10 @@ image: cross
 image-deps:
 	sh scripts/install-image-deps.sh
 
-# The C yardstick, as its README builds it.
+# The C yardstick, as its README builds it (gcc from Debian if missing).
 out/ref: $(REFC)
 	@mkdir -p out
+	@command -v gcc >/dev/null || scripts/deps.sh
 	gcc -O2 -o $@ $<
 
 # ipclab against C, interleaved runs, medians: a table and out/bench.svg.

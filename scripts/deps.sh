@@ -1,7 +1,8 @@
 #!/bin/bash
 # deps.sh installs what booting the lab and building its SD-card image need
 # and is missing: QEMU for x86_64, aarch64 and 32-bit arm, xz, cpio, lz4,
-# sfdisk, mkfs.vfat and mtools. It does nothing when all of them are present.
+# sfdisk, mkfs.vfat and mtools; and gcc, for the benchmark's C reference.
+# It does nothing when all of them are present.
 #
 # Synopsis: scripts/deps.sh
 set -euo pipefail
@@ -23,6 +24,8 @@ missing=()
 for tool in "${!pkg_of[@]}"; do
 	command -v "$tool" >/dev/null || missing+=("${pkg_of[$tool]}")
 done
+# make bench and its test build the C reference, scripts/ref.c.
+command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 if ((${#missing[@]} == 0)); then
 	exit 0
 fi
