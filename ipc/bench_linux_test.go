@@ -108,22 +108,7 @@ func drive(n, size int, to, back channel, lat bool) error {
 	if lat {
 		_, recv = back.lockRaw()
 	}
-	msg := make([]byte, size)
-	var y yielder
-	for i := 0; i < n; i++ {
-		if !to.locked {
-			y.step()
-		}
-		if err := send(msg); err != nil {
-			return err
-		}
-		if lat {
-			if err := recv(msg); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return loop(n, size, send, recv, to.locked)
 }
 
 // peer is the other side: it takes n messages and, in lat mode, sends
@@ -138,17 +123,23 @@ func peer(n, size int, from, back channel, lat bool) error {
 	if lat {
 		send, _ = back.lockRaw()
 	}
+	return loop(n, size, recv, send, from.locked)
+}
+
+// loop calls first, then then (if not nil), n times on a buffer of size
+// bytes; the yielder's turns unless the calls are raw.
+func loop(n, size int, first, then func([]byte) error, raw bool) error {
 	buf := make([]byte, size)
 	var y yielder
 	for i := 0; i < n; i++ {
-		if !from.locked {
+		if !raw {
 			y.step()
 		}
-		if err := recv(buf); err != nil {
+		if err := first(buf); err != nil {
 			return err
 		}
-		if lat {
-			if err := send(buf); err != nil {
+		if then != nil {
+			if err := then(buf); err != nil {
 				return err
 			}
 		}
