@@ -3,6 +3,7 @@ package ipc
 import (
 	"errors"
 	"os"
+	"strconv"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -91,11 +92,14 @@ func TestMsgTooLong(t *testing.T) {
 	if n, err := Msgrcv(id, m, 0, unix.IPC_NOWAIT|MsgNoError); err != nil || string(m.Text()[:n]) != "abcd" {
 		t.Errorf("Msgrcv(4-byte buffer, MSG_NOERROR) = %q, %v; want %q, nil", m.Text()[:n], err, "abcd")
 	}
-	if err := Msgsnd(id, NewMsgBuf(4), 5, 0); !errors.Is(err, unix.EINVAL) {
-		t.Errorf("Msgsnd(textLen 5 > 4) = %v, want %v", err, unix.EINVAL)
+	small := NewMsgBuf(4)
+	want := "ipc: msgsnd: text length 5 does not fit a MsgBuf of " + strconv.Itoa(len(small)) + " bytes"
+	if err := Msgsnd(id, small, 5, 0); !errors.Is(err, unix.EINVAL) || err.Error() != want {
+		t.Errorf("Msgsnd(textLen 5 > 4) = %v, want %q (EINVAL)", err, want)
 	}
-	if _, err := Msgrcv(id, MsgBuf{1}, 0, 0); !errors.Is(err, unix.EINVAL) {
-		t.Errorf("Msgrcv(1-byte MsgBuf) = %v, want %v", err, unix.EINVAL)
+	want = "ipc: msgrcv: a MsgBuf of 1 bytes has no room for the type"
+	if _, err := Msgrcv(id, MsgBuf{1}, 0, 0); !errors.Is(err, unix.EINVAL) || err.Error() != want {
+		t.Errorf("Msgrcv(1-byte MsgBuf) = %v, want %q (EINVAL)", err, want)
 	}
 	m.SetType(0)
 	if err := Msgsnd(id, m, 0, 0); !errors.Is(err, unix.EINVAL) {
