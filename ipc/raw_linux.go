@@ -14,7 +14,10 @@ import (
 // without trace. A thread blocked in one keeps its P, the runtime's licence
 // to run Go code, and nothing can stop it: call them only from a goroutine
 // locked to its thread (runtime.LockOSThread) in a process where another
-// P is free for the other goroutines (runtime.GOMAXPROCS(0) > 1).
+// P is free for the other goroutines (runtime.GOMAXPROCS(0) > 1). And a
+// garbage collection that stops the world waits for such a thread to come
+// back from the kernel: keep the heap still (the benchmark's loops
+// allocate nothing), so that none starts while a call may block for good.
 
 // rawSyscall6 is syscall6 for the raw calls; it too retries EINTR, which
 // System V's msgsnd and msgrcv return after any signal the runtime
