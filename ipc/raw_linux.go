@@ -8,10 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Raw calls, for a benchmark's inner loop: the calls above, without
-// telling the Go scheduler that the thread is in the kernel
-// (unix.RawSyscall6 skips the runtime's entersyscall and exitsyscall), and
-// without trace. A thread blocked in one keeps its P, the runtime's licence
+// Raw calls, for a benchmark's inner loop: Read, Write, MqTimedSend,
+// MqTimedReceive, Msgsnd and Msgrcv without telling the Go scheduler that
+// the thread is in the kernel (syscall.RawSyscall6 skips the runtime's
+// entersyscall and exitsyscall), and without trace. A thread blocked in one keeps its P, the runtime's licence
 // to run Go code, and nothing can stop it: call them only from a goroutine
 // locked to its thread (runtime.LockOSThread) in a process where another
 // P is free for the other goroutines (runtime.GOMAXPROCS(0) > 1). And a
