@@ -64,6 +64,25 @@ func TestLabs(t *testing.T) {
 	}
 }
 
+// TestLabsOneP runs every mechanism in both modes with GOMAXPROCS 1, as
+// on a one-CPU board: the loops then make the ordinary calls, through the
+// scheduler, not the raw ones (see lockThread).
+func TestLabsOneP(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "1")
+	for _, b := range benches {
+		bin := labtest.Build(t, b.lab)
+		for _, mode := range []string{"thr", "lat"} {
+			t.Run(b.mech+"/"+mode, func(t *testing.T) {
+				r := labtest.Run(t, bin, "", b.args("-json", "-mode", mode, "-size", "64", "-count", "300")...)
+				if r.Code != 0 || r.Stderr != "" {
+					t.Fatalf("GOMAXPROCS=1 %s %q: status %d, stderr %q", b.lab, b.args(), r.Code, r.Stderr)
+				}
+				checkJSON(t, r.Stdout, b.mech, mode, 64, 300)
+			})
+		}
+	}
+}
+
 // checkJSON checks one line of bench -json output: ref.c's fields in its
 // order, and values that fit the run.
 func checkJSON(t *testing.T, out, mech, mode string, size, count int) {
