@@ -2,7 +2,6 @@ package ipc_test
 
 import (
 	"errors"
-	"io"
 	"runtime"
 	"strconv"
 	"testing"
@@ -172,28 +171,10 @@ func pipeChannel(b *testing.B, size int, lat bool) channel {
 		ipc.SetPipeSize(w, min(16*size, 1<<20))
 	}
 	return channel{
-		send: func(m []byte) error { return ipc.WriteAll(w, m) },
-		recv: func(m []byte) error { return ipc.ReadFull(r, m) },
-		rawSend: func(m []byte) error {
-			for len(m) > 0 {
-				n, err := ipc.RawWrite(w, m)
-				if err != nil {
-					return err
-				}
-				m = m[n:]
-			}
-			return nil
-		},
-		rawRecv: func(m []byte) error {
-			for len(m) > 0 {
-				n, err := ipc.RawRead(r, m)
-				if err != nil || n == 0 {
-					return errors.Join(err, io.ErrUnexpectedEOF)
-				}
-				m = m[n:]
-			}
-			return nil
-		},
+		send:    func(m []byte) error { return ipc.WriteAll(w, m) },
+		recv:    func(m []byte) error { return ipc.ReadFull(r, m) },
+		rawSend: func(m []byte) error { return ipc.RawWriteAll(w, m) },
+		rawRecv: func(m []byte) error { return ipc.RawReadFull(r, m) },
 	}
 }
 

@@ -79,9 +79,22 @@ func traceRW(call string, fd, size, n int, e unix.Errno) {
 // ReadFull reads exactly len(p) bytes from fd. Like io.ReadFull it returns
 // io.EOF when end of file comes before any byte and io.ErrUnexpectedEOF
 // when it comes after some.
-func ReadFull(fd int, p []byte) error {
+//
+// ReadFull and WriteAll are not inlined: a call is smaller than passing
+// their read or write at each of the labs' many call sites.
+//
+//go:noinline
+func ReadFull(fd int, p []byte) error { return readFull(Read, fd, p) }
+
+// WriteAll writes all of p to fd, however many writes it takes.
+//
+//go:noinline
+func WriteAll(fd int, p []byte) error { return writeAll(Write, fd, p) }
+
+// readFull is ReadFull with read: Read, or RawRead.
+func readFull(read func(int, []byte) (int, error), fd int, p []byte) error {
 	for done := 0; done < len(p); {
-		n, err := Read(fd, p[done:])
+		n, err := read(fd, p[done:])
 		if err != nil {
 			return err
 		}
@@ -96,10 +109,10 @@ func ReadFull(fd int, p []byte) error {
 	return nil
 }
 
-// WriteAll writes all of p to fd, however many writes it takes.
-func WriteAll(fd int, p []byte) error {
+// writeAll is WriteAll with write: Write, or RawWrite.
+func writeAll(write func(int, []byte) (int, error), fd int, p []byte) error {
 	for len(p) > 0 {
-		n, err := Write(fd, p)
+		n, err := write(fd, p)
 		if err != nil {
 			return err
 		}

@@ -68,6 +68,12 @@ func RawWrite(fd int, p []byte) (int, error) {
 	return int(n), nil
 }
 
+// RawReadFull is ReadFull with raw calls.
+func RawReadFull(fd int, p []byte) error { return readFull(RawRead, fd, p) }
+
+// RawWriteAll is WriteAll with raw calls.
+func RawWriteAll(fd int, p []byte) error { return writeAll(RawWrite, fd, p) }
+
 // RawMqSend is MqTimedSend at priority 0 without a deadline, as a raw call.
 func RawMqSend(mqd int, msg []byte) error {
 	_, e := rawSyscall6(unix.SYS_MQ_TIMEDSEND, uintptr(mqd), uintptr(unsafe.Pointer(bufPtr(msg))), uintptr(len(msg)), 0, 0, 0)

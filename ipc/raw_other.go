@@ -5,6 +5,8 @@ package ipc
 func UnshareFiles() error { return errPipe }
 
 func RawRead(fd int, p []byte) (int, error)         { return 0, errPipe }
+func RawReadFull(fd int, p []byte) error            { return errPipe }
+func RawWriteAll(fd int, p []byte) error            { return errPipe }
 func RawWrite(fd int, p []byte) (int, error)        { return 0, errPipe }
 func RawMqSend(mqd int, msg []byte) error           { return errMq }
 func RawMqReceive(mqd int, buf []byte) (int, error) { return 0, errMq }

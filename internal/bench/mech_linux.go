@@ -2,7 +2,6 @@ package bench
 
 import (
 	"errors"
-	"io"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -35,40 +34,17 @@ const firstFD = proc.FirstFD + 1
 type pipeConn struct{ r, w int }
 
 func (c *pipeConn) Send(msg []byte) error {
-	for len(msg) > 0 {
-		var n int
-		var err error
-		if raw {
-			n, err = ipc.RawWrite(c.w, msg)
-		} else {
-			n, err = ipc.Write(c.w, msg)
-		}
-		if err != nil {
-			return err
-		}
-		msg = msg[n:]
+	if raw {
+		return ipc.RawWriteAll(c.w, msg)
 	}
-	return nil
+	return ipc.WriteAll(c.w, msg)
 }
 
 func (c *pipeConn) Receive(buf []byte) error {
-	for len(buf) > 0 {
-		var n int
-		var err error
-		if raw {
-			n, err = ipc.RawRead(c.r, buf)
-		} else {
-			n, err = ipc.Read(c.r, buf)
-		}
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return io.ErrUnexpectedEOF
-		}
-		buf = buf[n:]
+	if raw {
+		return ipc.RawReadFull(c.r, buf)
 	}
-	return nil
+	return ipc.ReadFull(c.r, buf)
 }
 
 func openPipe(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) {
