@@ -57,6 +57,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"ipclab/internal/bench"
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
@@ -102,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 1 {
 		switch args[1] {
 		case "bench":
-			return benchCmd(args, stdout, stderr)
+			return bench.Main("mqlab", args, stdout, stderr, bench.Mq, bench.Sysv)
 		case "send", "recv", "stat", "rm":
 			return named(args[1], args[2:], stdin, stdout, stderr)
 		}

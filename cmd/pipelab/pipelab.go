@@ -89,6 +89,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"ipclab/internal/bench"
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
@@ -137,7 +138,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		case "send", "recv":
 			return endCmd(args[1] == "send", args[2:], stdin, stdout, stderr)
 		case "bench":
-			return benchCmd(args, stdout, stderr)
+			return bench.Main("pipelab", args, stdout, stderr, bench.Pipe, nil)
 		}
 	}
 	r := pipeLab.Flags(stdout)

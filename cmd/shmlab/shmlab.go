@@ -101,6 +101,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"ipclab/internal/bench"
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
@@ -146,7 +147,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 1 {
 		switch args[1] {
 		case "bench":
-			return benchCmd(args, stdout, stderr)
+			return bench.Main("shmlab", args, stdout, stderr, bench.Shm, nil)
 		case "write", "read", "rm":
 			return named(args[1], args[2:], stdin, stdout, stderr)
 		}
