@@ -7,6 +7,9 @@
 // Synopsis:
 //
 //	mqlab [-i] [-sysv] [-trace] [-timeout D] [FILE]
+//	mqlab [-i] [-prio | -notify] [-trace] [-timeout D] [FILE]
+//	mqlab send | recv | stat | rm ... (a named queue: see mqlab send -h)
+//	mqlab bench [-sysv] [-mode thr|lat] [-size BYTES] [-count N] [-json]
 //
 // Description:
 //
@@ -23,6 +26,12 @@
 // one received value per line. Unlike the sheet's program, p1 and p2 run at
 // the same time, so any number of items passes through the 10-message queue,
 // in order; the output still comes in the sheet's order.
+//
+// "mqlab bench" measures the queue (-sysv: a System V queue) against the workloads of the C
+// reference bench/ref.c, between the lab and a child: thr streams COUNT
+// messages of SIZE bytes (default 64) one way, lat times COUNT round
+// trips; every message carries a sequence number the receiver checks, and
+// -json prints ref.c's line. See internal/bench, and "mqlab bench -h".
 //
 // Options:
 //

@@ -10,6 +10,7 @@
 //	pipelab [-i] [-trace] [-timeout D] -writers N [-size BYTES] [FILE]
 //	pipelab send [-fifo PATH] [-trace] [FILE]
 //	pipelab recv [-fifo PATH] [-trace]
+//	pipelab bench [-mode thr|lat] [-size BYTES] [-count N] [-json]
 //
 // Description:
 //
@@ -50,6 +51,12 @@
 // the shell's pipe or by the named pipe PATH. They are all the WASI build
 // (GOOS=wasip1) has: there the host joins two processes' standard output
 // and input with a pipe, and the other modes exit with status 2.
+//
+// "pipelab bench" measures the pipe against the workloads of the C
+// reference bench/ref.c, between the lab and a child: thr streams COUNT
+// messages of SIZE bytes (default 64) one way, lat times COUNT round
+// trips; every message carries a sequence number the receiver checks, and
+// -json prints ref.c's line. See internal/bench, and "pipelab bench -h".
 //
 // Options:
 //

@@ -11,6 +11,7 @@
 //	shmlab write (-name NAME | -sysv -key K) [-trace] [FILE]
 //	shmlab read (-name NAME | -sysv -key K) [-timeout D] [-trace]
 //	shmlab rm [-trace] (NAME | -sysv -key K)
+//	shmlab bench [-mode thr|lat] [-size BYTES] [-count N] [-json]
 //
 // Description:
 //
@@ -53,6 +54,12 @@
 // published, prints what it finds and removes the segment. rm removes one
 // (shm_unlink, or shmctl IPC_RMID on the key). A segment left by a killed
 // reader or a writer nobody read stays until rm.
+//
+// "shmlab bench" measures the shared-memory ring against the workloads of the C
+// reference bench/ref.c, between the lab and a child: thr streams COUNT
+// messages of SIZE bytes (default 64) one way, lat times COUNT round
+// trips; every message carries a sequence number the receiver checks, and
+// -json prints ref.c's line. See internal/bench, and "shmlab bench -h".
 //
 // Options:
 //
