@@ -15,9 +15,7 @@ import (
 // 0600; as nobody (uid 65534), recv, send, stat and rm are refused with one
 // line, and the queue keeps its data: root's recv then takes them all.
 func TestTrespass(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("creating as root and trespassing as uid 65534 needs root")
-	}
+	labtest.NeedRoot(t, "creating as root and trespassing as uid 65534")
 	bin := labtest.Build(t, "mqlab")
 	key := 0x7e000000 | os.Getpid()&0xffffff
 	name := "ipclab-trespass-" + strconv.Itoa(os.Getpid())

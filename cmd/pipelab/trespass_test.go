@@ -18,9 +18,7 @@ import (
 // are refused with one line, and root's recv, still waiting, then gets
 // root's send.
 func TestTrespass(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("creating as root and trespassing as uid 65534 needs root")
-	}
+	labtest.NeedRoot(t, "creating as root and trespassing as uid 65534")
 	bin := labtest.Build(t, "pipelab")
 	dir, err := os.MkdirTemp("", "ipclab-fifo-")
 	if err != nil {

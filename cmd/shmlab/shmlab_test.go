@@ -98,9 +98,7 @@ func TestModesExclusive(t *testing.T) {
 // lowered to 4096 bytes: 1,000 items need more, and the error says which
 // knob to raise. Namespaces need root (CAP_SYS_ADMIN).
 func TestSegmentLimit(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("a private IPC namespace (CLONE_NEWIPC) needs root")
-	}
+	labtest.NeedRoot(t, "a private IPC namespace (CLONE_NEWIPC)")
 	bin := labtest.Build(t, "shmlab")
 	in, _ := labtest.Numbers(1000)
 	cmd := exec.Command("/bin/sh", "-c", "echo 4096 > /proc/sys/kernel/shmmax && exec \"$0\"", bin)

@@ -16,9 +16,7 @@ import (
 // 0600; as nobody (uid 65534), read, write and rm are refused with one line,
 // and the segment keeps its data: root's read then finds them.
 func TestTrespass(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("creating as root and trespassing as uid 65534 needs root")
-	}
+	labtest.NeedRoot(t, "creating as root and trespassing as uid 65534")
 	bin := labtest.Build(t, "shmlab")
 	key := 0x7d000000 | os.Getpid()&0xffffff
 	name := "ipclab-trespass-" + strconv.Itoa(os.Getpid())

@@ -40,9 +40,7 @@ exit $s`
 // the test is skipped without it.
 func InIPCNamespace(t *testing.T, setup string, nobody bool, bin, stdin string, args ...string) Result {
 	t.Helper()
-	if os.Getuid() != 0 {
-		t.Skip("a private IPC namespace (CLONE_NEWIPC) needs root (CAP_SYS_ADMIN)")
-	}
+	NeedRoot(t, "a private IPC namespace (CLONE_NEWIPC, CAP_SYS_ADMIN)")
 	if nobody {
 		args = append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--", bin}, args...)
 		bin = Tool(t, "setpriv")

@@ -17,14 +17,21 @@ import (
 // are: another user, without privileges, on the same machine.
 const Nobody = 65534
 
+// NeedRoot skips the test unless it runs as root; what says what needs
+// it ("a private IPC namespace (CLONE_NEWIPC)").
+func NeedRoot(t testing.TB, what string) {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Skip(what + " needs root")
+	}
+}
+
 // RunAsNobody is Run as uid and gid 65534 with no supplementary groups
 // (SysProcAttr.Credential: the process drops root's identity and all its
 // capabilities before exec). It needs root, and skips the test without it.
 func RunAsNobody(t *testing.T, bin, stdin string, args ...string) Result {
 	t.Helper()
-	if os.Getuid() != 0 {
-		t.Skip("running a lab as another user (uid 65534) needs root")
-	}
+	NeedRoot(t, "running a lab as another user (uid 65534)")
 	ctx, cancel := context.WithTimeout(context.Background(), Deadline)
 	defer cancel()
 	cmd := Command(ctx, bin, args...)
