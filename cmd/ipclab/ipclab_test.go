@@ -128,4 +128,3 @@ func lastLine(s string) string {
 	}
 	return l[len(l)-1]
 }
-
