@@ -1,8 +1,6 @@
 package ipc
 
 import (
-	"os"
-
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/text"
@@ -34,7 +32,7 @@ func syscall6(trap, a1, a2, a3, a4, a5, a6 uintptr) (uintptr, unix.Errno) {
 // atFDCWD is AT_FDCWD (-100) as a system-call argument.
 const atFDCWD = ^uintptr(-unix.AT_FDCWD - 1)
 
-// errnoErr returns nil for 0, else e as an *os.SyscallError named op. It
+// errnoErr returns nil for 0, else e as a *SyscallError named op. It
 // is not inlined: every wrapper calls it, and inlined it would repeat the
 // allocation of the error in each.
 //
@@ -43,7 +41,7 @@ func errnoErr(op string, e unix.Errno) error {
 	if e == 0 {
 		return nil
 	}
-	return os.NewSyscallError(op, e)
+	return &SyscallError{Syscall: op, Err: e}
 }
 
 // argError is an argument refused before any system call. It wraps EINVAL,

@@ -52,16 +52,17 @@ package main
 
 import (
 	"io"
-	"os"
+	"syscall"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/command"
 	"ipclab/internal/suite"
 )
 
 func main() {
-	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		os.Exit(cli.Exit(os.Stderr, "ipclab", err))
+	if err := run(fd.Args(), fd.Stdin, fd.Stdout, fd.Stderr); err != nil {
+		syscall.Exit(cli.Exit(fd.Stderr, "ipclab", err))
 	}
 }
 

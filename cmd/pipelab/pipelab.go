@@ -87,15 +87,16 @@ package main
 
 import (
 	"io"
-	"os"
+	"syscall"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/pipelab"
 )
 
 func main() {
-	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		os.Exit(cli.Exit(os.Stderr, "pipelab", err))
+	if err := run(fd.Args(), fd.Stdin, fd.Stdout, fd.Stderr); err != nil {
+		syscall.Exit(cli.Exit(fd.Stderr, "pipelab", err))
 	}
 }
 

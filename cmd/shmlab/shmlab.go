@@ -101,15 +101,16 @@ package main
 
 import (
 	"io"
-	"os"
+	"syscall"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/shmlab"
 )
 
 func main() {
-	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		os.Exit(cli.Exit(os.Stderr, "shmlab", err))
+	if err := run(fd.Args(), fd.Stdin, fd.Stdout, fd.Stderr); err != nil {
+		syscall.Exit(cli.Exit(fd.Stderr, "shmlab", err))
 	}
 }
 

@@ -5,7 +5,6 @@ package mqlab
 import (
 	"errors"
 	"io"
-	"os"
 	"strconv"
 	"syscall"
 
@@ -123,7 +122,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		// signal at least once.
 		var ready [2]int
 		if err := syscall.Pipe2(ready[:], syscall.O_CLOEXEC); err != nil {
-			return os.NewSyscallError("pipe2", err)
+			return ipc.NewSyscallError("pipe2", err)
 		}
 		_, err := g.Start("p2", append(fds, ready[1]), cargs...)
 		syscall.Close(ready[1])
@@ -256,7 +255,7 @@ func (q *queue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
 			return 0, 0, err
 		}
 		if passed(deadline) {
-			return 0, 0, os.NewSyscallError("msgrcv", unix.ETIMEDOUT)
+			return 0, 0, ipc.NewSyscallError("msgrcv", unix.ETIMEDOUT)
 		}
 		proc.Poll(-1, 10) // a sleep of 10 ms
 	}
