@@ -55,8 +55,8 @@ import (
 	"syscall"
 
 	"ipclab/internal/cli"
-	"ipclab/internal/fd"
 	"ipclab/internal/command"
+	"ipclab/internal/fd"
 	"ipclab/internal/suite"
 )
 
