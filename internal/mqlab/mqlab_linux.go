@@ -27,6 +27,14 @@ func init() {
 	Command.Child = func(role string, args []string, stdout, stderr io.Writer) error {
 		return child(role, args, stdout)
 	}
+	// A killed parent cannot remove a System V queue: its children do.
+	Command.Orphan = func(role string, args []string) {
+		if len(args) >= 2 && args[0] == "sysv" {
+			if id, ok := text.Atoi(args[1]); ok {
+				proc.OnOrphan(func() { ipc.MsgRemove(id) })
+			}
+		}
+	}
 	for _, c := range Command.Subs {
 		c.Run = named
 	}
@@ -305,8 +313,6 @@ func childQueue(args []string) (q *queue, mode string, err error) {
 		if !ok {
 			return nil, "", errors.New("bad queue id " + args[1])
 		}
-		// A killed parent cannot remove the queue: its children do.
-		proc.OnOrphan(func() { ipc.MsgRemove(id) })
 		return newSysV(id), at(args, 2), nil
 	}
 	return nil, "", errors.New("bad arguments")

@@ -45,11 +45,21 @@ const FirstFD = 4
 // parent is gone, it runs what OnOrphan registered, prints "prog: role:
 // the parent went away" and exits with status 1; an error child returns
 // then is only a consequence and is not reported (see orphaned).
-func AsChild(args []string, child func(role string, args []string) error) (ok bool, err error) {
+//
+// prepare, if not nil, runs first, with the same arguments, before the
+// watching starts: what it registers with OnOrphan runs even if the
+// parent is gone already. (What child registers runs only if the parent
+// dies after that.)
+func AsChild(args []string, prepare func(role string, args []string), child func(role string, args []string) error) (ok bool, err error) {
 	role, rest, ok := roleOf(args)
 	if !ok {
 		return false, nil
 	}
+	if prepare != nil {
+		prepare(role, rest)
+	}
+	prog := args[0][strings.LastIndexByte(args[0], '/')+1:]
+	go watch(prog + ": " + role + ": the parent went away\n")
 	err = orphaned(child(role, rest))
 	// From here the child ends as it is, with its own status and message,
 	// even if the parent dies now: the watcher waits for this lock and
@@ -59,16 +69,12 @@ func AsChild(args []string, child func(role string, args []string) error) (ok bo
 	return true, err
 }
 
-// roleOf reports whether args start a child, and which one, and starts
-// watching the lifeline.
+// roleOf reports whether args start a child, and which one.
 func roleOf(args []string) (role string, rest []string, ok bool) {
 	if len(args) < 2 || !strings.HasPrefix(args[1], roleArg) {
 		return "", nil, false
 	}
-	role = args[1][len(roleArg):]
-	prog := args[0][strings.LastIndexByte(args[0], '/')+1:]
-	go watch(prog + ": " + role + ": the parent went away\n")
-	return role, args[2:], true
+	return args[1][len(roleArg):], args[2:], true
 }
 
 var orphan struct {
