@@ -11,7 +11,7 @@ WASI    := pipelab mqlab shmlab
 # another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm test check clean cross image image-deps bench soak docs FORCE
+.PHONY: all build run wasm test check clean cross image image-deps bench soak docs sizes FORCE
 
 all: build
 
@@ -74,7 +74,7 @@ bench: build out/ref
 
 # Formatting, vet and every test (the README's test command; CI runs it).
 # The image tests take the cross builds.
-test: check image-deps cross
+test: check image-deps sizes
 	$(GO) test -count=1 -timeout 20m ./...
 
 # The reliability campaigns (internal/campaign) at full size: kill, flood,
@@ -93,10 +93,16 @@ check:
 clean:
 	rm -rf out
 
+# What the build makes, measured (scripts/sizes): the labs and ipclab,
+# the image's layers, the boot images and the WASI build; out/sizes.json,
+# from which make docs fills the documentation's size tables.
+sizes: build image wasm out/initramfs-amd64.cpio.xz out/initramfs-arm64.cpio.xz
+	$(GO) run ./scripts/sizes
+
 # The documentation's generated parts: each command's doc comment and the
-# README's synopses from the command table (scripts/docs; its test fails
-# when they are stale).
-docs:
+# README's synopses from the command table, the size tables from make
+# sizes (scripts/docs; its test fails when they are stale).
+docs: sizes
 	$(GO) run ./scripts/docs
 
 # Booting the lab in QEMU (issue 5) and on the Raspberry Pis (issue 7).

@@ -52,12 +52,30 @@ func TestReplaceSection(t *testing.T) {
 
 func TestMarkdown(t *testing.T) {
 	in := "a\n<!-- gen:synopsis shmlab -->\nstale\n<!-- /gen -->\nb\n"
-	got, err := markdown([]byte(in))
+	got, err := markdown([]byte(in), false)
 	if err != nil || !strings.HasPrefix(string(got), "a\n<!-- gen:synopsis shmlab -->\n\n    shmlab [-i]") ||
 		!strings.HasSuffix(string(got), "\n\n<!-- /gen -->\nb\n") || strings.Contains(string(got), "stale") {
 		t.Errorf("markdown(%q) = %q, %v", in, got, err)
 	}
-	if _, err := markdown([]byte("<!-- gen:nonsense -->\n<!-- /gen -->\n")); err == nil {
+	if _, err := markdown([]byte("<!-- gen:nonsense -->\n<!-- /gen -->\n"), false); err == nil {
 		t.Error("markdown of an unknown block: no error")
+	}
+}
+
+func TestClose2(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"| x | 1,000 |", "| x | 1,000 |", true},
+		{"| x | 1,019 |", "| x | 1,000 |", true},
+		{"| x | 1,021 |", "| x | 1,000 |", false},
+		{"| x | 981 |", "| x | 1,000 |", true},
+		{"| y | 1,000 |", "| x | 1,000 |", false},
+		{"| x | 1,000 | 2 |", "| x | 1,000 |", false},
+	} {
+		if got := close2(c.a, c.b); got != c.want {
+			t.Errorf("close2(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
 	}
 }
