@@ -19,9 +19,12 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
+// The gzip layer's limits per platform, in bytes. Four separate binaries
+// still: gzip stores Go's runtime once per binary, so these are the
+// four-binary figures until the multicall ipclab replaces them.
 const (
-	maxLayer  = 2_500_000 // bytes, compressed, per platform
-	goalLayer = 2_000_000
+	maxLayer  = 3_000_000
+	goalLayer = 2_900_000
 )
 
 func TestReproducible(t *testing.T) {
@@ -155,13 +158,37 @@ func checkManifest(t *testing.T, img v1.Image) {
 		t.Fatalf("%d layers, want 1", len(m.Layers))
 	}
 	l := m.Layers[0]
-	if l.MediaType != types.OCILayerZStd {
-		t.Errorf("layer media type %s, want %s", l.MediaType, types.OCILayerZStd)
+	if l.MediaType != types.OCILayer {
+		t.Errorf("layer media type %s, want %s", l.MediaType, types.OCILayer)
 	}
+	checkGzipHeader(t, img)
 	if l.Size > maxLayer {
 		t.Errorf("compressed layer is %d bytes, limit %d", l.Size, maxLayer)
 	}
 	t.Logf("compressed layer: %d bytes (limit %d, goal %d)", l.Size, maxLayer, goalLayer)
+}
+
+// checkGzipHeader checks the layer's fixed gzip header (RFC 1952): deflate,
+// no flags (so no name, comment or extra field), MTIME 0, XFL 2 (best
+// compression), OS 255 (unknown): nothing of the machine or the day.
+func checkGzipHeader(t *testing.T, img v1.Image) {
+	t.Helper()
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := layers[0].Compressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	hdr := make([]byte, 10)
+	if _, err := io.ReadFull(rc, hdr); err != nil {
+		t.Fatal(err)
+	}
+	if want := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255}; !bytes.Equal(hdr, want) {
+		t.Errorf("gzip header % x, want % x", hdr, want)
+	}
 }
 
 func checkConfig(t *testing.T, img v1.Image, p v1.Platform) {
