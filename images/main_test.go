@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -16,6 +17,11 @@ var (
 )
 
 const testVersion = "v0.0.0-test"
+
+// atExit runs after the tests, last first: it stops what the tests
+// started for all of them (engine_test.go) and removes what those left.
+// An error fails the test binary.
+var atExit []func() error
 
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
@@ -45,7 +51,14 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	builtDir = dir
-	return m.Run()
+	code := m.Run()
+	for _, f := range slices.Backward(atExit) {
+		if err := f(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
+	return code
 }
 
 // build runs the builder as the Makefile does, with a fixed version.
