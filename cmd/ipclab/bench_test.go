@@ -3,8 +3,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,7 +14,7 @@ import (
 // one row per mechanism and size, every figure there. No timing is
 // asserted.
 func TestBench(t *testing.T) {
-	r := labtest.Run(t, suite(t), "", "bench", "-count", "300")
+	r := labtest.Run(t, labsDir(t), "", "bench", "-count", "300")
 	lines := strings.Split(r.Stdout, "\n")
 	if r.Code != 0 || r.Stderr != "" || len(lines) < 13 || lines[2] != strings.TrimSuffix(bench.TableHeader, "\n") {
 		t.Fatalf("ipclab bench: status %d, stderr %q, stdout\n%s", r.Code, r.Stderr, r.Stdout)
@@ -40,34 +38,20 @@ func TestBench(t *testing.T) {
 }
 
 // TestBenchLabFails: when a lab's benchmark fails, ipclab bench says
-// which run failed and how, and fails. The failing pipelab is a script
-// next to ipclab and the real mqlab and shmlab.
+// which run failed and how, and fails. mqlab's fails for real: with
+// RLIMIT_MSGQUEUE 0 (ulimit -q 0) it cannot make a POSIX queue.
 func TestBenchLabFails(t *testing.T) {
-	bin := suite(t)
-	dir := t.TempDir()
-	for _, l := range []string{"ipclab", "mqlab", "shmlab"} {
-		b, err := os.ReadFile(filepath.Join(filepath.Dir(bin), l))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, l), b, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := "#!/bin/sh\necho 'pipelab: bench: out of order' >&2\nexit 1\n"
-	if err := os.WriteFile(filepath.Join(dir, "pipelab"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r := labtest.Run(t, filepath.Join(dir, "ipclab"), "", "bench", "-size", "64", "-count", "10")
-	want := "pipelab: bench: out of order\n" +
-		"ipclab: bench: pipelab bench -json -mode thr -size 64 -count 10: exited with status 1\n"
-	if r.Code != 1 || r.Stderr != want {
-		t.Errorf("ipclab bench with a failing pipelab: status %d, stderr %q; want 1, %q", r.Code, r.Stderr, want)
+	bin := labsDir(t)
+	r := labtest.Run(t, "bash", "", "-c", `ulimit -q 0 && exec "$0" "$@"`, bin, "bench", "-size", "64", "-count", "10")
+	want := "mqlab: mq_open: too many open files\n" +
+		"ipclab: bench: mqlab bench -json -mode thr -size 64 -count 10: exited with status 1\n"
+	if r.Code != 1 || r.Stderr != want || !strings.Contains(r.Stdout, "64 B  POSIX mq                    -") {
+		t.Errorf("ipclab bench without queue memory: status %d, stdout %q, stderr %q; want 1, no POSIX mq figures, %q", r.Code, r.Stdout, r.Stderr, want)
 	}
 }
 
 func TestBenchUsage(t *testing.T) {
-	bin := suite(t)
+	bin := labsDir(t)
 	for _, c := range []struct {
 		args []string
 		code int

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"ipclab/internal/labtest"
+	"ipclab/internal/pipelab"
 	"ipclab/internal/text"
 )
 
@@ -13,7 +14,7 @@ import (
 // an int64 holds; its children's lines interleave, each in its order.
 func TestMalformed(t *testing.T) {
 	labtest.Malformed(t, labtest.Lab{
-		Bin: labtest.Build(t, "pipelab"), Name: "pipelab", Prompts: prompts,
+		Bin: labtest.Build(t, "pipelab"), Name: "pipelab", Prompts: pipelab.Prompts,
 		Check: func(vals []int64, stdout string) string {
 			lines := text.Lines(stdout)
 			sent, recv := labtest.WithPrefix(lines, "Messages Sent: "), labtest.WithPrefix(lines, "Messages Received: ")

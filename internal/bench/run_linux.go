@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/command"
 	"ipclab/internal/proc"
 	"ipclab/internal/record"
 	"ipclab/internal/text"
@@ -43,58 +44,62 @@ type Mech struct {
 	Attach func(args []string, size int, lat bool) (Conn, error)
 }
 
-const usage = ` [-mode thr|lat] [-size BYTES] [-count N] [-json]
-
-Measures the lab's IPC mechanism between this process and a child, with
+// Command is "LAB bench" for the lab named lab: its entry in the command
+// table. mech is the lab's mechanism and alt, if not nil, the one its
+// option alt.Flag picks instead.
+func Command(lab string, mech, alt *Mech) *command.Command {
+	c := &command.Command{
+		Name:     "bench",
+		Summary:  "measure the mechanism against the C reference, bench/ref.c",
+		Synopsis: []string{"[-mode thr|lat] [-size BYTES] [-count N] [-json]"},
+		Text: `Measures the lab's IPC mechanism between this process and a child, with
 the workloads of the C reference bench/ref.c. thr: COUNT messages of SIZE
 bytes to the child, timed from the first send to the child's report that
 it has them all. lat: COUNT round trips, each timed; the median and the
 99th percentile are shown. Every message carries a sequence number that
 the receiver checks.
-
-Options:
-`
-
-const options = `  -mode M     thr (the default) or lat
+`,
+		Options: `  -mode M     thr (the default) or lat
   -size BYTES message size, at least 8 (default 64)
   -count N    messages or round trips (default: about a second's worth)
   -json       one JSON line with the fields of ref.c's output
-`
-
-// Main is "LAB bench". name is the lab's name, args its arguments
-// (os.Args, args[1] being "bench"), mech its mechanism and alt, if not
-// nil, the one its option alt.Flag picks instead. Main also runs the
-// benchmark's child, when args say so.
-func Main(name string, args []string, stdout, stderr io.Writer, mech, alt *Mech) error {
-	if ok, err := proc.AsChild(args[1:], func(role string, rest []string) error {
-		return child(role, rest, mech, alt)
-	}); ok {
-		return err
+`,
+		Child: func(role string, args []string, stdout, stderr io.Writer) error {
+			return child(role, args, mech, alt)
+		},
 	}
-	synopsis, help := "Usage: "+name+" bench", options
-	picked := new(bool)
-	fs := cli.NewFlagSet(name+" bench", "", stdout)
 	if alt != nil {
-		synopsis += " [-" + alt.Flag + "]"
-		help = alt.Help + help
+		c.Synopsis[0] = "[-" + alt.Flag + "] " + c.Synopsis[0]
+		c.Options = alt.Help + c.Options
+	}
+	c.Run = func(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		return run(c, lab, args, stdout, stderr, mech, alt)
+	}
+	return c
+}
+
+// run is "LAB bench" with args (args[0] is "bench").
+func run(c *command.Command, lab string, args []string, stdout, stderr io.Writer, mech, alt *Mech) error {
+	fs := c.Flags(stdout)
+	picked := new(bool)
+	if alt != nil {
 		picked = fs.Bool(alt.Flag)
 	}
-	fs.Usage = synopsis + usage + help
 	mode := fs.String("mode", "thr")
 	size := fs.Int("size", 64)
 	n := fs.Int("count", 0)
 	json := fs.Bool("json")
-	rest, err := fs.Parse(args[2:])
+	rest, err := fs.Parse(args[1:])
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 || *mode != "thr" && *mode != "lat" || *size < record.Size || *size > 1<<30 || *n < 0 {
-		return cli.Usage("bench takes -mode thr or lat, -size from 8 to 1073741824, -count from 0 and no argument (see " + name + " bench -h)")
+		return cli.Usage("bench takes -mode thr or lat, -size from 8 to 1073741824, -count from 0 and no argument (see " + lab + " bench -h)")
 	}
 	if *picked {
 		mech = alt
 	}
-	b := &bench{prog: args[0], mech: mech, mode: *mode, size: *size, stdout: stdout, stderr: stderr}
+	b := &bench{prog: lab, mech: mech, mode: *mode, size: *size, stdout: stdout, stderr: stderr}
 	if *n == 0 {
 		// Calibrate: grow the count until a run takes a fifth of a
 		// second, then scale it to a second.

@@ -17,12 +17,26 @@ type Quiet struct {
 func (q *Quiet) Error() string { return q.Err.Error() }
 func (q *Quiet) Unwrap() error { return q.Err }
 
+// Named marks an error with the name of the program whose error it is: in
+// a multicall binary, ipclab mqlab FILE reports "mqlab: FILE: …".
+type Named struct {
+	_    [0]func() // not comparable: no equality function in the binary
+	Name string
+	Err  error
+}
+
+func (n *Named) Error() string { return n.Err.Error() }
+func (n *Named) Unwrap() error { return n.Err }
+
 // Exit reports err as one line "name: err" on w and returns the exit status:
 // 0 for -h, 2 for a usage error (and for what this build cannot do, see
-// Unsupported), 1 otherwise.
+// Unsupported), 1 otherwise. A Named error gives its own name.
 func Exit(w io.Writer, name string, err error) int {
 	if errors.Is(err, ErrHelp) {
 		return 0
+	}
+	if n, ok := As[*Named](err); ok {
+		name = n.Name
 	}
 	q, quiet := As[*Quiet](err)
 	if !quiet {
@@ -54,15 +68,16 @@ func As[T error](err error) (T, bool) {
 }
 
 // Unsupported is the error of a mode this build cannot run at all (the WASI
-// build has no message queues, no shared memory, no child processes): why
-// says what is missing, try what to do instead. It exits with status 2, as
-// a usage error does, since running it again here cannot succeed.
-func Unsupported(why, try string) error {
-	return &UsageError{Msg: why + " (" + try + ")"}
+// build has no message queues, no shared memory, no child processes): msg
+// says what is missing and, in parentheses, what to do instead. It exits
+// with status 2, as a usage error does, since running it again here cannot
+// succeed.
+func Unsupported(msg string) error {
+	return &UsageError{Msg: msg}
 }
 
-// TryNative is the usual try of Unsupported.
-const TryNative = "try the native or container build"
+// TryNative is the usual advice of Unsupported, in parentheses.
+const TryNative = " (try the native or container build)"
 
 // Advice is an error with a hint on what to do about it.
 type Advice struct {

@@ -80,7 +80,8 @@ func TestExit(t *testing.T) {
 		{&Quiet{Err: errors.New("p1 exited with status 1")}, 1, ""},
 		{Advise(errors.New("mq_open: invalid argument"), "raise msg_max"), 1, "t: mq_open: invalid argument (raise msg_max)\n"},
 		{Advise(Usage("wrapped"), "hint"), 2, "t: wrapped (hint)\n"},
-		{Unsupported("queues need Linux", "try another build"), 2, "t: queues need Linux (try another build)\n"},
+		{Unsupported("queues need Linux (try another build)"), 2, "t: queues need Linux (try another build)\n"},
+		{&Named{Name: "mqlab", Err: Usage("bad")}, 2, "mqlab: bad\n"},
 	} {
 		var w strings.Builder
 		if code := Exit(&w, "t", c.err); code != c.code || w.String() != c.out {

@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/command"
 	"ipclab/internal/input"
 	"ipclab/internal/proc"
 	"ipclab/ipc"
@@ -16,9 +17,8 @@ import (
 
 // Lab is one lab program's fixed parts.
 type Lab struct {
-	Name    string        // "mqlab"
-	Usage   string        // what -h prints: synopsis, options, example
-	Prompts input.Prompts // the sheet's dialogue
+	*command.Command               // its entry in the command table
+	Prompts          input.Prompts // the sheet's dialogue
 }
 
 // Run is a lab invocation being set up: the options every lab has.
@@ -30,23 +30,13 @@ type Run struct {
 	timeout  *int64
 }
 
-// Common lists the options every lab has, for its usage text.
-const Common = `  -i        the lab sheet's dialogue on standard input (the default when
-            standard input is a terminal and no FILE is given)
-  -trace    print each IPC system call to standard error as it happens
-  -timeout D
-            give up on a child stopped (kill -STOP) for D, which its peer
-            would wait for for ever (default 10s; 0 waits for ever)
-  -h        this help
-`
-
 // DefaultTimeout is -timeout's default: how long a child may stay stopped.
 const DefaultTimeout = 10e9
 
 // Flags returns the option set with -i, -trace and -timeout defined; the lab adds its
 // own options before parsing.
 func (l *Lab) Flags(stdout io.Writer) *Run {
-	fs := cli.NewFlagSet(l.Name, l.Usage, stdout)
+	fs := l.Command.Flags(stdout)
 	return &Run{
 		Lab:      l,
 		Flags:    fs,
@@ -97,14 +87,4 @@ func Trace(on bool, stderr io.Writer, role string) {
 	if on {
 		ipc.SetTrace(stderr, role)
 	}
-}
-
-// Child parses a child's arguments (after the role) and turns on tracing
-// under the child's role name when asked.
-func Child(role string, args []string, stderr io.Writer) []string {
-	if len(args) > 0 && args[0] == "-trace" {
-		ipc.SetTrace(stderr, role)
-		args = args[1:]
-	}
-	return args
 }

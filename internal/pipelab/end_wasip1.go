@@ -1,4 +1,4 @@
-package main
+package pipelab
 
 import (
 	"io"
@@ -10,12 +10,11 @@ import (
 // check refuses the options WASI preview 1 cannot honour: it has no
 // mkfifo, and the wasm binary makes no Linux system calls to trace.
 func (e end) check() error {
-	const try = "join send and recv with a pipe instead: pipelab send FILE | pipelab recv"
 	switch {
 	case e.fifo != "":
-		return cli.Unsupported("-fifo needs a Linux kernel; WASI preview 1 has no named pipes", try)
+		return cli.Unsupported("-fifo needs a Linux kernel; WASI preview 1 has no named pipes (join send and recv with a pipe instead: pipelab send FILE | pipelab recv)")
 	case e.trace:
-		return cli.Unsupported("-trace shows Linux system calls; WASI preview 1 has none", cli.TryNative)
+		return cli.Unsupported("-trace shows Linux system calls; WASI preview 1 has none" + cli.TryNative)
 	}
 	return nil
 }

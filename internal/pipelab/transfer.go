@@ -1,4 +1,4 @@
-package main
+package pipelab
 
 // The transfer itself, p1's and p2's loops, is one piece of code for the
 // lab's children, for "pipelab send" and "pipelab recv", and for the WASI
@@ -18,8 +18,8 @@ import (
 	"ipclab/internal/record"
 )
 
-// prompts are the lab sheet's dialogue lines for this lab.
-var prompts = input.Prompts{Size: "Enter dataset size: ", Item: "Enter the data: "}
+// Prompts are the lab sheet's dialogue lines for this lab.
+var Prompts = input.Prompts{Size: "Enter dataset size: ", Item: "Enter the data: "}
 
 // The errors of a transfer whose other side went away too early. In the
 // lab the parent explains why, so the child that meets one exits quietly.

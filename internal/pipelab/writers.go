@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package pipelab
 
 // pipelab -writers N: N writer processes share one pipe and a reader checks
 // what arrives. POSIX makes a write of at most PIPE_BUF bytes to a pipe

@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package mqlab
 
 import (
 	"errors"
@@ -17,40 +17,11 @@ import (
 	"ipclab/ipc"
 )
 
-const namedUsage = `Usage: mqlab send -name NAME [-prio P] [-nonblock] [-trace] [FILE]
-       mqlab recv -name NAME [-n COUNT] [-timeout D] [-nonblock] [-trace]
-       mqlab stat [-trace] NAME
-       mqlab rm [-trace] NAME
-  with -sysv -key K instead of a NAME for a System V queue;
-  recv -type T selects System V messages by type (msgrcv's msgtyp).
-
-Two unrelated processes meet at a named queue: send (p1's half of the lab)
-puts ten times each integer in FILE (or standard input) in it, then an empty
-end message; recv (p2's half) prints them. Whichever comes first creates the
-queue (mode 0600, exclusive create); recv removes it when the end message
-arrives, or whoever created it if it stops early. NAME is a POSIX queue name
-(a leading / is added; no other /; at most 255 bytes); K a non-zero key such
-as 42 or 0x2a.
-
-Options:
-  -name NAME    the POSIX queue (/dev/mqueue/NAME where mqueue is mounted)
-  -sysv -key K  the System V queue with key K instead
-  -prio P       send with priority P (0-3; System V: message type 4-P);
-                the end message goes at priority 0, behind the items
-  -n COUNT      recv: stop after COUNT values
-  -timeout D    recv: give up when no message comes within D (500ms, 2s, 1m)
-  -type T       recv -sysv: msgtyp T (>0: that type; <0: lowest type <= |T|)
-  -nonblock     fail at once with "queue full" or "queue empty" (O_NONBLOCK,
-                IPC_NOWAIT) instead of waiting
-  -trace        print each IPC system call to standard error
-
-Example: mqlab recv -name lab &  mqlab send -name lab testdata/queue.txt
-         mqlab stat lab; mqlab rm lab
-`
-
-// named runs a subcommand on a named queue.
-func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := cli.NewFlagSet("mqlab "+cmd, namedUsage, stdout)
+// named runs a subcommand on a named queue: args[0] is send, recv, stat
+// or rm.
+func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := args[0]
+	fs := Command.Sub(cmd).Flags(stdout)
 	where := lab.WhereFlags(fs)
 	var prio, count, typ *int
 	var timeout *int64
@@ -67,7 +38,7 @@ func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer)
 	if cmd == "send" || cmd == "recv" {
 		nonblock = fs.Bool("nonblock")
 	}
-	rest, err := fs.Parse(args)
+	rest, err := fs.Parse(args[1:])
 	if err != nil {
 		return err
 	}

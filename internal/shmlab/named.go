@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package shmlab
 
 import (
 	"errors"
@@ -16,50 +16,24 @@ import (
 	"ipclab/ipc"
 )
 
-const namedUsage = `Usage: shmlab write -name NAME [-trace] [FILE]
-       shmlab read -name NAME [-timeout D] [-trace]
-       shmlab rm [-trace] NAME
-  with -sysv -key K instead of a NAME for a System V segment.
-
-Two unrelated processes meet at a named segment: write (p1's half of the
-lab) stores ten times each integer in FILE (or standard input) and their
-sum in it and wakes the reader (futex FUTEX_WAKE); read (the main
-program's half) sleeps on the segment's futex word until then, prints
-what it finds and removes the segment. Whichever comes first creates it
-(mode 0600, exclusive create; the other opens it), so its size is fixed:
-a named segment holds at most 65536 items (512 KiB). One writer per
-segment; one that nobody read, or a killed reader made, stays until rm.
-NAME is a POSIX name
-(/dev/shm/NAME; a leading / is added; no other /; at most 255 bytes); K a
-non-zero key such as 42 or 0x2a.
-
-Options:
-  -name NAME    the POSIX shared memory object /dev/shm/NAME
-  -sysv -key K  the System V segment with key K instead
-  -timeout D    read: give up when no writer has published within D
-                (500ms, 2s, 1m); 0, the default, waits for ever
-  -trace        print each IPC system call to standard error
-
-Example: shmlab read -name lab &  shmlab write -name lab testdata/shm.txt
-         shmlab write -sysv -key 42 testdata/shm.txt; shmlab rm -sysv -key 42
-`
-
 // namedItems is the capacity of a named segment: the reader may create it
 // before any writer says how many items there are.
 const namedItems = 1 << 16
 
 const namedSize = offResult + 8*namedItems
 
-// named runs a subcommand on a named segment.
-func named(cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := cli.NewFlagSet("shmlab "+cmd, namedUsage, stdout)
+// named runs a subcommand on a named segment: args[0] is write, read or
+// rm.
+func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := args[0]
+	fs := Command.Sub(cmd).Flags(stdout)
 	where := lab.WhereFlags(fs)
 	trace := fs.Bool("trace")
 	timeout := new(int64)
 	if cmd == "read" {
 		timeout = fs.Duration("timeout", 0)
 	}
-	rest, err := fs.Parse(args)
+	rest, err := fs.Parse(args[1:])
 	if err != nil {
 		return err
 	}

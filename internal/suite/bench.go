@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package suite
 
 import (
 	"errors"
@@ -12,21 +12,6 @@ import (
 	"ipclab/internal/cli"
 	"ipclab/internal/proc"
 )
-
-const benchUsage = `Usage: ipclab bench [-size BYTES] [-count N]
-
-Runs every lab's benchmark — pipelab bench, mqlab bench, mqlab bench -sysv
-and shmlab bench, with -json — in both modes at 64 B, 4 KiB and 64 KiB
-(message queues stop at 8 KiB: 64 KiB is for the pipe and shared memory),
-and prints one table: the messages per second and MB/s of a one-way
-stream (thr), how that compares with the pipe, and the median and 99th
-percentile of a round trip (lat). Each run takes about a second.
-
-Options:
-  -size BYTES  only this message size
-  -count N     messages or round trips per run (default: about a second's worth)
-  -h           this help
-`
 
 // benchLabs are the mechanisms in the table's order, with the lab and
 // option that measure each.
@@ -41,11 +26,11 @@ var benchLabs = []struct {
 }
 
 // runBench is "ipclab bench".
-func runBench(args []string, stdout io.Writer) error {
-	fs := cli.NewFlagSet("ipclab bench", benchUsage, stdout)
+func runBench(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := benchCmd.Flags(stdout)
 	size := fs.Int("size", 0)
 	count := fs.Int("count", 0)
-	rest, err := fs.Parse(args)
+	rest, err := fs.Parse(args[1:])
 	if err != nil {
 		return err
 	}
@@ -56,7 +41,6 @@ func runBench(args []string, stdout io.Writer) error {
 	if *size > 0 {
 		sizes = []int{*size}
 	}
-	self, _ := proc.Self()
 	io.WriteString(stdout, "ipclab bench: each lab's own benchmark, thr and lat, about a second a run\n\n"+bench.TableHeader)
 	broken := map[string]string{} // a lab that failed, and why
 	for _, s := range sizes {
@@ -70,7 +54,7 @@ func runBench(args []string, stdout io.Writer) error {
 				if broken[l.lab] != "" {
 					break
 				}
-				f, why := benchRun(l.lab, l.flag, self, mode, s, *count)
+				f, why := benchRun(l.lab, l.flag, mode, s, *count)
 				if why != "" {
 					broken[l.lab] = why
 				}
@@ -101,13 +85,9 @@ func runBench(args []string, stdout io.Writer) error {
 	return errors.New("bench: " + join(why, "; "))
 }
 
-// benchRun runs one lab's benchmark and returns its fields, or why it
-// failed.
-func benchRun(lab, flag, self, mode string, size, count int) (map[string]string, string) {
-	path, err := proc.Find(lab, self)
-	if err != nil {
-		return nil, err.Error()
-	}
+// benchRun runs one lab's benchmark (this binary again, under the lab's
+// name) and returns its fields, or why it failed.
+func benchRun(lab, flag, mode string, size, count int) (map[string]string, string) {
 	argv := []string{lab, "bench"}
 	if flag != "" {
 		argv = append(argv, flag)
@@ -116,7 +96,7 @@ func benchRun(lab, flag, self, mode string, size, count int) (map[string]string,
 	if count > 0 {
 		argv = append(argv, "-count", strconv.Itoa(count))
 	}
-	out, ws, err := proc.Run(path, argv, nil)
+	out, ws, err := proc.Run("/proc/self/exe", argv, nil)
 	if err != nil {
 		return nil, err.Error()
 	}

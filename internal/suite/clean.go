@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package suite
 
 import (
 	"errors"
@@ -18,19 +18,6 @@ import (
 	"ipclab/ipc"
 )
 
-const cleanUsage = `Usage: ipclab clean [-n] [PID...]
-
-Removes the IPC objects a killed lab left behind: System V queues and
-segments whose key is a lab's (0x6c000000 | PID), POSIX queues
-/dev/mqueue/ipclab-* and /dev/shm/ipclab-* objects, each only if the
-process that made it (the PID in its key or name) is gone. Prints what
-it removes; with PIDs, only what those processes made.
-
-Options:
-  -n   dry run: print what would be removed, remove nothing
-  -h   this help
-`
-
 // mqueueMagic is the file system type of a mounted mqueue (statfs).
 const mqueueMagic = 0x19800202
 
@@ -42,10 +29,10 @@ type leftover struct {
 }
 
 // runClean is "ipclab clean".
-func runClean(args []string, stdout io.Writer) error {
-	fs := cli.NewFlagSet("ipclab clean", cleanUsage, stdout)
+func runClean(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := clean.Flags(stdout)
 	dry := fs.Bool("n")
-	rest, err := fs.Parse(args)
+	rest, err := fs.Parse(args[1:])
 	if err != nil {
 		return err
 	}

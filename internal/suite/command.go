@@ -1,0 +1,74 @@
+// Package suite is ipclab, the multicall binary: its command table (the
+// three labs and ipclab's own commands) and those commands. ipclab itself
+// runs the three labs on the lab sheet's samples and checks what they
+// print; bench runs every lab's benchmark; clean removes what killed labs
+// left behind. See cmd/ipclab for its manual page.
+package suite
+
+import (
+	"ipclab/internal/cli"
+	"ipclab/internal/command"
+	"ipclab/internal/mqlab"
+	"ipclab/internal/pipelab"
+	"ipclab/internal/shmlab"
+)
+
+// Command is ipclab. Its subcommands are the command table: the labs,
+// which a link to ipclab runs too (see command.Multi), and ipclab's own.
+// Runs are Linux's (suite_linux.go, bench.go, clean.go).
+var Command = &command.Command{
+	Name:     "ipclab",
+	Summary:  "the three labs in one binary, and the suite that runs them",
+	Synopsis: []string{"[-data DIR] [-poweroff]", "COMMAND [ARG...]"},
+	Text: `Runs pipelab, mqlab and shmlab on the lab sheet's samples, checks their
+output and ends with "ipclab: 3/3 labs passed" (exit status 0) or says
+which lab failed and why. With a COMMAND it runs that instead: a lab (as
+ipclab mqlab -sysv FILE, or through a link named mqlab), or one of its own.
+`,
+	Options: `  -data DIR   read pipe.txt, queue.txt and shm.txt from DIR instead of the
+              copies built into ipclab
+  -poweroff   power the machine off when done (for an initramfs); with
+              ipclab.shell=1 on the kernel command line, return at once
+  -h          this help
+`,
+	Example: `  ipclab
+  ipclab mqlab -sysv /data/queue.txt
+  ipclab bench -size 64
+`,
+	Needs: "running the labs needs a Linux kernel; WASI preview 1 cannot start processes" + cli.TryNative,
+	Subs:  []*command.Command{pipelab.Command, mqlab.Command, shmlab.Command, benchCmd, clean},
+}
+
+var benchCmd = &command.Command{
+	Name:     "bench",
+	Summary:  "every lab's benchmark, in one table",
+	Synopsis: []string{"[-size BYTES] [-count N]"},
+	Text: `Runs every lab's benchmark — pipelab bench, mqlab bench, mqlab bench -sysv
+and shmlab bench, with -json — in both modes at 64 B, 4 KiB and 64 KiB
+(message queues stop at 8 KiB: 64 KiB is for the pipe and shared memory),
+and prints one table: the messages per second and MB/s of a one-way
+stream (thr), how that compares with the pipe, and the median and 99th
+percentile of a round trip (lat). Each run takes about a second.
+`,
+	Options: `  -size BYTES  only this message size
+  -count N     messages or round trips per run (default: about a second's worth)
+  -h           this help
+`,
+	Needs: "the benchmarks start processes, which WASI preview 1 cannot" + cli.TryNative,
+}
+
+var clean = &command.Command{
+	Name:     "clean",
+	Summary:  "removes what killed labs left behind",
+	Synopsis: []string{"[-n] [PID...]"},
+	Text: `Removes the IPC objects a killed lab left behind: System V queues and
+segments whose key is a lab's (0x6c000000 | PID), POSIX queues
+/dev/mqueue/ipclab-* and /dev/shm/ipclab-* objects, each only if the
+process that made it (the PID in its key or name) is gone. Prints what
+it removes; with PIDs, only what those processes made.
+`,
+	Options: `  -n   dry run: print what would be removed, remove nothing
+  -h   this help
+`,
+	Needs: "there are no IPC objects to clean under WASI preview 1" + cli.TryNative,
+}
