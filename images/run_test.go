@@ -373,14 +373,14 @@ func kernelAtLeast(t *testing.T, major, minor int) bool {
 // instruction, so only the GOARM=6 build serves ARMv6 boards.
 func TestArm1176RejectsV7(t *testing.T) {
 	need(t, "qemu-arm-static")
-	cmd := exec.Command("qemu-arm-static", "-cpu", "arm1176", filepath.Join(binDir, "armv7", "shmlab"), "-h")
+	cmd := exec.Command("qemu-arm-static", "-cpu", "arm1176", filepath.Join(binDir, "armv7", multicall), "-h")
 	err := cmd.Run()
 	if cmd.ProcessState == nil {
 		t.Fatal(err)
 	}
 	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGILL {
-		t.Errorf("armv7 shmlab on arm1176: %v, want death by SIGILL", err)
+		t.Errorf("armv7 ipclab on arm1176: %v, want death by SIGILL", err)
 	}
 }
 
