@@ -19,9 +19,9 @@ const multicall = "ipclab"
 // `docker run ipclab mqlab` finds /bin/mqlab on PATH, the kernel runs
 // /bin/ipclab, and argv[0], still "mqlab", picks the lab. Symbolic rather
 // than hard links: a hard link in a layer is an entry that points back to
-// an earlier one by name, which every unpacker must re-link (or silently
-// copy); a symbolic link is one self-contained entry that all of them
-// create as is, it says what it is (`docker export ... | tar tv` shows
+// an earlier one by name, which every unpacker must resolve against what it
+// has already written; a symbolic link is one self-contained entry, it
+// says what it is (`docker export ... | tar tv` shows
 // mqlab -> ipclab), and its relative target resolves in any root: the
 // container's, an unpacked bundle's, a directory on the host. u-root's
 // busybox, in the initramfs, links its commands the same way.
