@@ -120,6 +120,7 @@ func inOrder(lines, want []string) bool {
 // IPC, mount, UTS and network namespaces, as 65534:65534. Images of other
 // architectures run under qemu-user (see emulate).
 func TestRun(t *testing.T) {
+	t.Parallel()
 	for _, tg := range targets {
 		t.Run(tg.name, func(t *testing.T) {
 			bundle, cfg := bundleFor(t, tg)
