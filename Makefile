@@ -11,7 +11,7 @@ WASI    := pipelab mqlab shmlab
 # another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm test check clean cross image image-deps bench soak FORCE
+.PHONY: all build run wasm test check clean cross image image-deps bench soak docs FORCE
 
 all: build
 
@@ -93,6 +93,12 @@ check:
 
 clean:
 	rm -rf out
+
+# The documentation's generated parts: each command's doc comment and the
+# README's synopses from the command table (scripts/docs; its test fails
+# when they are stale).
+docs:
+	$(GO) run ./scripts/docs
 
 # Booting the lab in QEMU (issue 5) and on the Raspberry Pis (issue 7).
 # These rules read the module's sources, testdata/, initramfs/ and scripts/,

@@ -5,7 +5,7 @@
 // The package follows golang.org/x/sys/unix: typed exported wrappers over
 // raw unix.Syscall6 calls (or over x/sys where it already has the call),
 // per-architecture struct layouts in types_linux_GOARCH.go, and errors that
-// are *os.SyscallError values wrapping the errno, so callers test them with
+// are *SyscallError values wrapping the errno, so callers test them with
 // errors.Is(err, unix.EAGAIN). Interrupted calls (EINTR) are retried in one
 // helper inside the package, never by callers.
 //
@@ -13,11 +13,35 @@
 // when tracing is off this costs one branch and no allocation.
 //
 // The package keeps the binaries small: it depends on nothing heavier than
-// os, strconv and golang.org/x/sys/unix. On systems other than Linux every
+// strconv and golang.org/x/sys/unix (not even os: see SyscallError). On systems other than Linux every
 // function returns an error wrapping errors.ErrUnsupported.
 package ipc
 
 import "unsafe"
+
+// A SyscallError is a system call that failed: its name and the error,
+// an errno. It is os.SyscallError, which the labs cannot afford: package
+// os, with its file and poller code, would cost each some 60 KB.
+type SyscallError struct {
+	_       [0]func() // not comparable: no equality function in the binary
+	Syscall string
+	Err     error
+}
+
+func (e *SyscallError) Error() string { return e.Syscall + ": " + e.Err.Error() }
+func (e *SyscallError) Unwrap() error { return e.Err }
+
+// NewSyscallError returns nil if err is nil, else a *SyscallError of the
+// call name. It is not inlined: a call is smaller than the allocation, at
+// each of the labs' system calls.
+//
+//go:noinline
+func NewSyscallError(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &SyscallError{Syscall: name, Err: err}
+}
 
 // Notification kinds for SigEvent.Notify (sigev_notify in <signal.h>).
 const (

@@ -2,7 +2,6 @@ package ipc
 
 import (
 	"io"
-	"os"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -161,7 +160,7 @@ func Close(fd int) error {
 func OpenFIFO(path string, flags int) (int, error) {
 	p, err := syscall.BytePtrFromString(path)
 	if err != nil {
-		return -1, os.NewSyscallError("lstat", err) // EINVAL: the path contains NUL
+		return -1, NewSyscallError("lstat", err) // EINVAL: the path contains NUL
 	}
 	typ, e := fileType(atFDCWD, p, unix.AT_SYMLINK_NOFOLLOW)
 	if e != 0 {

@@ -99,7 +99,7 @@ func TestPipeErrors(t *testing.T) {
 	}
 	var se interface{ Unwrap() error }
 	if _, err := Read(-1, nil); !errors.As(err, &se) || err.Error() != "read: bad file descriptor" {
-		t.Errorf("Read(-1) = %v, want an *os.SyscallError %q", err, "read: bad file descriptor")
+		t.Errorf("Read(-1) = %v, want a *SyscallError %q", err, "read: bad file descriptor")
 	}
 }
 

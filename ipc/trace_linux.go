@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"ipclab/internal/text"
 )
 
 // Trace state. tracing is the only thing the wrappers read when tracing is
@@ -126,7 +125,7 @@ func traceBytes(n int) {
 	traceText(" bytes")
 }
 
-func traceString(s string) { traceArg(text.Quote(s)) }
+func traceString(s string) { traceArg(quote(s)) }
 
 func traceTimespec(ts *Timespec) {
 	if ts == nil {

@@ -124,3 +124,20 @@ func TestTraceAllocs(t *testing.T) {
 	}
 	SetTrace(nil, "")
 }
+
+func TestQuote(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"lab", `"lab"`},
+		{"a\"b\\c", `"a\"b\\c"`},
+		{"x\ny\tz", `"x\ny\tz"`},
+		{"\x00", `"\0"`},
+		{"\x001", `"\0001"`},
+		{"\x1b[1m", `"\33[1m"`},
+		{"\x1b7", `"\0337"`},
+		{"é", `"\303\251"`},
+	} {
+		if got := quote(c.in); got != c.want {
+			t.Errorf("quote(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}

@@ -6,7 +6,10 @@
 //
 //	mqlab [-i] [-sysv] [-trace] [-timeout D] [FILE]
 //	mqlab [-i] [-prio | -notify] [-trace] [-timeout D] [FILE]
-//	mqlab send | recv | stat | rm ... (a named queue: see mqlab send -h)
+//	mqlab send (-name NAME | -sysv -key K) [-prio P] [-nonblock] [-trace] [FILE]
+//	mqlab recv (-name NAME | -sysv -key K) [-n COUNT] [-timeout D] [-type T] [-nonblock] [-trace]
+//	mqlab stat [-trace] (NAME | -sysv -key K)
+//	mqlab rm [-trace] (NAME | -sysv -key K)
 //	mqlab bench [-sysv] [-mode thr|lat] [-size BYTES] [-count N] [-json]
 //
 // Description:
@@ -33,15 +36,43 @@
 //
 // Options:
 //
-//	-i      the sheet's dialogue: "Enter the datasize: ", then
-//	        "Enter the data: " per item (default on a terminal)
-//	-sysv   use a System V message queue (msgget/msgsnd/msgrcv/msgctl)
-//	-trace  print each IPC system call to standard error
+//	-sysv     a System V message queue (msgget, msgsnd, msgrcv, msgctl)
+//	          instead of a POSIX one (mq_open, mq_timedsend, mq_timedreceive)
+//	-prio     p1 sends item X with priority |X| mod 4, and p2 starts once p1
+//	          is done, so the queue shows its order: highest priority first
+//	          (at most 9 items, what the queue holds with the end message)
+//	-notify   p2 asks the kernel for a signal when a message arrives in the
+//	          empty queue (mq_notify, SIGUSR1) instead of waiting in
+//	          mq_timedreceive
+//	-i        the lab sheet's dialogue on standard input (the default when
+//	          standard input is a terminal and no FILE is given)
+//	-trace    print each IPC system call to standard error as it happens
 //	-timeout D
-//	        give up when p1 or p2 stays stopped (kill -STOP, say) for D,
-//	        as its peer would wait for ever: the parent says so, ends
-//	        the lab and exits 1 (500ms, 2s, 1m; default 10s; 0 waits
-//	        for ever)
+//	          give up on a child stopped (kill -STOP) for D, which its peer
+//	          would wait for for ever (default 10s; 0 waits for ever)
+//	-h        this help
+//
+// Options of mqlab send, recv, stat and rm:
+//
+//	-name NAME    the POSIX queue (/dev/mqueue/NAME where mqueue is mounted)
+//	-sysv -key K  the System V queue with key K instead
+//	-prio P       send: priority P (0-3; System V: message type 4-P); the
+//	              end message goes at priority 0, behind the items
+//	-n COUNT      recv: stop after COUNT values
+//	-timeout D    recv: give up when no message comes within D (500ms, 2s, 1m)
+//	-type T       recv -sysv: msgtyp T (>0: that type; <0: lowest type <= |T|)
+//	-nonblock     send, recv: fail at once with "queue full" or "queue empty"
+//	              (O_NONBLOCK, IPC_NOWAIT) instead of waiting
+//	-trace        print each IPC system call to standard error
+//	-h            this help
+//
+// Options of mqlab bench:
+//
+//	-sysv       a System V message queue instead of a POSIX one
+//	-mode M     thr (the default) or lat
+//	-size BYTES message size, at least 8 (default 64)
+//	-count N    messages or round trips (default: about a second's worth)
+//	-json       one JSON line with the fields of ref.c's output
 //
 // Example:
 //
@@ -57,15 +88,16 @@ package main
 
 import (
 	"io"
-	"os"
+	"syscall"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/mqlab"
 )
 
 func main() {
-	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		os.Exit(cli.Exit(os.Stderr, "mqlab", err))
+	if err := run(fd.Args(), fd.Stdin, fd.Stdout, fd.Stderr); err != nil {
+		syscall.Exit(cli.Exit(fd.Stderr, "mqlab", err))
 	}
 }
 

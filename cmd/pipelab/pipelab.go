@@ -58,20 +58,35 @@
 //
 // Options:
 //
-//	-i          the sheet's dialogue: "Enter dataset size: ", then
-//	            "Enter the data: " per item (default on a terminal)
-//	-trace      print each IPC system call to standard error
-//	-timeout D  give up when p1, p2, a writer or the reader stays stopped
-//	            (kill -STOP, say) for D, as its peer would wait for ever:
-//	            the parent says so, ends the lab and exits 1 (500ms, 2s,
-//	            1m; default 10s; 0 waits for ever)
-//	-duplex     a second pipe carries p2's acknowledgements back to p1
-//	-writers N  N writers (1 to 64) share the pipe; a reader checks it
-//	-size BYTES (with -writers) the record size, default 4096 (PIPE_BUF)
-//	-fifo PATH  (send, recv) the named pipe PATH, made if missing and
-//	            removed by whoever made it, instead of standard output
-//	            or input; a guard child makes it and removes it should
-//	            pipelab be killed (there is no signal handler)
+//	-duplex   a second pipe: p2 acknowledges each message to p1 ("Ack: X")
+//	-writers N
+//	          N writers (1 to 64) share the pipe, each sending its share of the
+//	          items; a reader checks that no record was torn or reordered
+//	-size BYTES
+//	          with -writers: the record size, 24 to 1048576 (default 4096,
+//	          PIPE_BUF; larger writes may tear)
+//	-i        the lab sheet's dialogue on standard input (the default when
+//	          standard input is a terminal and no FILE is given)
+//	-trace    print each IPC system call to standard error as it happens
+//	-timeout D
+//	          give up on a child stopped (kill -STOP) for D, which its peer
+//	          would wait for for ever (default 10s; 0 waits for ever)
+//	-h        this help
+//
+// Options of pipelab send and recv:
+//
+//	-fifo PATH  the named pipe PATH instead of the standard stream: made if
+//	            missing and removed by whoever made it (a guard child makes it,
+//	            and removes it should pipelab be killed)
+//	-trace      print each IPC system call to standard error as it happens
+//	-h          this help
+//
+// Options of pipelab bench:
+//
+//	-mode M     thr (the default) or lat
+//	-size BYTES message size, at least 8 (default 64)
+//	-count N    messages or round trips (default: about a second's worth)
+//	-json       one JSON line with the fields of ref.c's output
 //
 // Example:
 //
@@ -87,15 +102,16 @@ package main
 
 import (
 	"io"
-	"os"
+	"syscall"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/pipelab"
 )
 
 func main() {
-	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		os.Exit(cli.Exit(os.Stderr, "pipelab", err))
+	if err := run(fd.Args(), fd.Stdin, fd.Stdout, fd.Stderr); err != nil {
+		syscall.Exit(cli.Exit(fd.Stderr, "pipelab", err))
 	}
 }
 

@@ -61,25 +61,34 @@
 //
 // Options:
 //
-//	-i      the sheet's dialogue: "Enter the datasize: ", then
-//	        "Enter the data: " per item (default on a terminal)
-//	-sysv   a System V segment (the default)
-//	-posix  a POSIX shared memory object in /dev/shm
-//	-memfd  an anonymous memory file (memfd_create)
-//	-stream p1 and p2 pass the items through a ring in the segment
-//	-count N
-//	        with -stream: p1 makes the items 1..N instead of reading them
-//	-name NAME
-//	        write, read, rm: the POSIX object /dev/shm/NAME
-//	-sysv -key K
-//	        write, read, rm: the System V segment with key K (42, 0x2a)
+//	-sysv     a System V segment: shmget, shmat, shmctl (the default)
+//	-posix    a POSIX shared memory object in /dev/shm, mapped with mmap
+//	-memfd    an anonymous memory file (memfd_create), mapped with mmap
+//	-stream   p1 passes the items to p2 through a ring in the segment
+//	-count N  with -stream: p1 makes the items 1..N; p2 checks them
+//	-i        the lab sheet's dialogue on standard input (the default when
+//	          standard input is a terminal and no FILE is given)
+//	-trace    print each IPC system call to standard error as it happens
 //	-timeout D
-//	        the lab: give up when p1 or p2 stays stopped (kill -STOP,
-//	        say) for D, as the parent or p2 (or p1) would wait for
-//	        ever: the parent says so, ends the lab and exits 1 (default
-//	        10s; 0 waits for ever). read: give up after D (500ms, 2s,
-//	        1m) without a writer; 0, the default, waits for ever
-//	-trace  print each IPC system call to standard error
+//	          give up on a child stopped (kill -STOP) for D, which its peer
+//	          would wait for for ever (default 10s; 0 waits for ever)
+//	-h        this help
+//
+// Options of shmlab write, read and rm:
+//
+//	-name NAME    the POSIX shared memory object /dev/shm/NAME
+//	-sysv -key K  the System V segment with key K instead
+//	-timeout D    read: give up when no writer has published within D
+//	              (500ms, 2s, 1m); 0, the default, waits for ever
+//	-trace        print each IPC system call to standard error
+//	-h            this help
+//
+// Options of shmlab bench:
+//
+//	-mode M     thr (the default) or lat
+//	-size BYTES message size, at least 8 (default 64)
+//	-count N    messages or round trips (default: about a second's worth)
+//	-json       one JSON line with the fields of ref.c's output
 //
 // Example:
 //
@@ -101,15 +110,16 @@ package main
 
 import (
 	"io"
-	"os"
+	"syscall"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/shmlab"
 )
 
 func main() {
-	if err := run(os.Args, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		os.Exit(cli.Exit(os.Stderr, "shmlab", err))
+	if err := run(fd.Args(), fd.Stdin, fd.Stdout, fd.Stderr); err != nil {
+		syscall.Exit(cli.Exit(fd.Stderr, "shmlab", err))
 	}
 }
 

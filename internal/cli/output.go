@@ -2,7 +2,8 @@ package cli
 
 import (
 	"io"
-	"os"
+
+	"ipclab/internal/fd"
 )
 
 // pipeBuf is PIPE_BUF: a write of at most this many bytes to a pipe is
@@ -23,11 +24,7 @@ type Output struct {
 
 // NewOutput wraps w; Flush must be called before the process ends.
 func NewOutput(w io.Writer) *Output {
-	o := &Output{w: w, buf: make([]byte, 0, pipeBuf)}
-	if f, ok := w.(*os.File); ok {
-		o.lineMode = IsTerminal(f)
-	}
-	return o
+	return &Output{w: w, buf: make([]byte, 0, pipeBuf), lineMode: fd.IsTerminal(w)}
 }
 
 // Line writes s and a newline. A line longer than PIPE_BUF is written on

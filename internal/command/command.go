@@ -39,7 +39,11 @@ type Command struct {
 	// Child runs one of the child processes the command starts (package
 	// proc): its role and the arguments after the role.
 	Child func(role string, args []string, stdout, stderr io.Writer) error
-	Subs  []*Command // its subcommands, in the order -h lists them
+	// Orphan, if set, registers with proc.OnOrphan what a child with
+	// these arguments must remove should the parent be killed: it runs
+	// before the child watches for that, so it is sure to count.
+	Orphan func(role string, args []string)
+	Subs   []*Command // its subcommands, in the order -h lists them
 	// Program marks a program of its own (a lab): its path is its name
 	// wherever it is run from, and a multicall binary's synopsis lists
 	// it as a command without its forms.

@@ -2,48 +2,16 @@ package input
 
 import (
 	"io"
-	"os"
-	"syscall"
 
-	"ipclab/internal/proc"
+	"ipclab/internal/fd"
 )
 
-// fdReader reads a descriptor with read(2) directly: the os package's
-// poller costs the labs binary size and buys nothing for a file or stdin.
-type fdReader int
-
-func (f fdReader) Read(p []byte) (int, error) {
-	for {
-		n, err := syscall.Read(int(f), p)
-		switch err {
-		case nil:
-			if n == 0 {
-				return 0, io.EOF
-			}
-			return n, nil
-		case syscall.EINTR:
-		case syscall.EAGAIN: // a non-blocking stdin: wait until readable
-			proc.Poll(int(f), -1)
-		default:
-			return 0, err
-		}
-	}
-}
-
 // open opens a data file for reading.
-func open(name string) (fdReader, error) {
-	for {
-		fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		if err != syscall.EINTR {
-			return fdReader(fd), err
-		}
-	}
-}
+func open(name string) (fd.File, error) { return fd.Open(name) }
 
-func (f fdReader) Close() error { return syscall.Close(int(f)) }
-
-// fileReader reads f (standard input) through its descriptor.
-func fileReader(f *os.File) io.Reader { return fdReader(f.Fd()) }
+// wrap returns how to read r: as it is (the standard input is an
+// fd.File, which waits on a non-blocking descriptor itself).
+func wrap(r io.Reader) io.Reader { return r }
 
 // ReadFile returns the contents of the file name.
 func ReadFile(name string) ([]byte, error) {

@@ -19,8 +19,14 @@ func open(name string) (file, error) {
 	return file{f}, bare(err)
 }
 
-// fileReader reads f (standard input).
-func fileReader(f *os.File) io.Reader { return file{f} }
+// wrap returns how to read r: an *os.File (the standard input) through
+// file, whose errors read as the Linux build's.
+func wrap(r io.Reader) io.Reader {
+	if f, ok := r.(*os.File); ok {
+		return file{f}
+	}
+	return r
+}
 
 type file struct{ *os.File }
 

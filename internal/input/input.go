@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"os"
 	"strconv"
 
 	"ipclab/internal/text"
@@ -238,10 +237,7 @@ type reader struct {
 }
 
 func newReader(r io.Reader) *reader {
-	if f, ok := r.(*os.File); ok {
-		r = fileReader(f)
-	}
-	return &reader{r: r, buf: make([]byte, 64<<10)}
+	return &reader{r: wrap(r), buf: make([]byte, 64<<10)}
 }
 
 // readLine returns the next line, trimmed, or the reader's error; of a

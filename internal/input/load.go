@@ -2,9 +2,9 @@ package input
 
 import (
 	"io"
-	"os"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 )
 
 // Prompts are the lab sheet's dialogue lines.
@@ -28,7 +28,7 @@ func Load(args []string, stdin io.Reader, stdout io.Writer, dialogue bool, p Pro
 		return nil, cli.Usage("-i reads the dialogue from standard input: drop " + file)
 	}
 	if file == "-" {
-		if f, ok := stdin.(*os.File); ok && cli.IsTerminal(f) {
+		if fd.IsTerminal(stdin) {
 			dialogue = true
 		}
 		if dialogue {

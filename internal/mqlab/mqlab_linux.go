@@ -5,7 +5,6 @@ package mqlab
 import (
 	"errors"
 	"io"
-	"os"
 	"strconv"
 	"syscall"
 
@@ -27,6 +26,14 @@ func init() {
 	Command.Run = run
 	Command.Child = func(role string, args []string, stdout, stderr io.Writer) error {
 		return child(role, args, stdout)
+	}
+	// A killed parent cannot remove a System V queue: its children do.
+	Command.Orphan = func(role string, args []string) {
+		if len(args) >= 2 && args[0] == "sysv" {
+			if id, ok := text.Atoi(args[1]); ok {
+				proc.OnOrphan(func() { ipc.MsgRemove(id) })
+			}
+		}
 	}
 	for _, c := range Command.Subs {
 		c.Run = named
@@ -123,7 +130,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		// signal at least once.
 		var ready [2]int
 		if err := syscall.Pipe2(ready[:], syscall.O_CLOEXEC); err != nil {
-			return os.NewSyscallError("pipe2", err)
+			return ipc.NewSyscallError("pipe2", err)
 		}
 		_, err := g.Start("p2", append(fds, ready[1]), cargs...)
 		syscall.Close(ready[1])
@@ -256,7 +263,7 @@ func (q *queue) receive(buf []byte, deadline *ipc.Timespec) (int, uint, error) {
 			return 0, 0, err
 		}
 		if passed(deadline) {
-			return 0, 0, os.NewSyscallError("msgrcv", unix.ETIMEDOUT)
+			return 0, 0, ipc.NewSyscallError("msgrcv", unix.ETIMEDOUT)
 		}
 		proc.Poll(-1, 10) // a sleep of 10 ms
 	}
@@ -306,8 +313,6 @@ func childQueue(args []string) (q *queue, mode string, err error) {
 		if !ok {
 			return nil, "", errors.New("bad queue id " + args[1])
 		}
-		// A killed parent cannot remove the queue: its children do.
-		proc.OnOrphan(func() { ipc.MsgRemove(id) })
 		return newSysV(id), at(args, 2), nil
 	}
 	return nil, "", errors.New("bad arguments")

@@ -4,13 +4,13 @@ package mqlab
 
 import (
 	"errors"
-	"os"
 	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/ipc"
 )
 
@@ -33,7 +33,7 @@ func notified(mqd, ready int, out *cli.Output) error {
 		return err
 	}
 	if !blocked {
-		return os.NewSyscallError("execve", syscall.Exec("/proc/self/exe", os.Args, os.Environ()))
+		return ipc.NewSyscallError("execve", syscall.Exec("/proc/self/exe", fd.Args(), syscall.Environ()))
 	}
 	sev := &ipc.SigEvent{Notify: ipc.SigevSignal, Signo: int32(syscall.SIGUSR1)}
 	// A deadline already past makes mq_timedreceive return at once

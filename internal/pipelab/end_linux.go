@@ -3,11 +3,11 @@ package pipelab
 import (
 	"errors"
 	"io"
-	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 
+	"ipclab/internal/fd"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
 	"ipclab/ipc"
@@ -70,13 +70,13 @@ func endpoint(path string, flags, std int, trace bool) (fd int, done func(), err
 // guardFIFO starts the guard, which makes the FIFO and says on a pipe
 // whether it did: a byte, 0 or mkfifo's errno (EEXIST: there was one).
 func guardFIFO(path string, trace bool) (g *proc.Group, made bool, err error) {
-	g, err = proc.NewGroup("pipelab", os.Stdout, os.Stderr)
+	g, err = proc.NewGroup("pipelab", fd.Stdout, fd.Stderr)
 	if err != nil {
 		return nil, false, err
 	}
 	var p [2]int
 	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
-		return nil, false, os.NewSyscallError("pipe2", err)
+		return nil, false, ipc.NewSyscallError("pipe2", err)
 	}
 	args := []string{path}
 	if trace {
@@ -92,7 +92,7 @@ func guardFIFO(path string, trace bool) (g *proc.Group, made bool, err error) {
 	}
 	syscall.Close(p[0])
 	if e := unix.Errno(b[0]); err == nil && e != 0 && e != unix.EEXIST {
-		err = os.NewSyscallError("mkfifo", e)
+		err = ipc.NewSyscallError("mkfifo", e)
 	}
 	if err != nil {
 		g.Close()
@@ -107,7 +107,7 @@ func guardFIFO(path string, trace bool) (g *proc.Group, made bool, err error) {
 func guard(path string) error {
 	proc.OnOrphan(func() {
 		unix.Unlink(path)
-		os.Exit(0)
+		syscall.Exit(0)
 	})
 	var e unix.Errno
 	if err := ipc.Mkfifo(path, 0o600); err != nil && !errors.As(err, &e) {

@@ -1,7 +1,6 @@
 package proc
 
 import (
-	"os"
 	"strconv"
 	"syscall"
 	"unsafe"
@@ -74,7 +73,7 @@ const KeyPrefix = 0x6c << 24 // 'l', for lab
 // made it (the queue's entry in /proc/sysvipc/msg shows no creator pid).
 // Linux pids fit the low 24 bits (pid_max is at most 2^22).
 func ObjectKey() int {
-	return KeyPrefix | os.Getpid()&0xffffff
+	return KeyPrefix | syscall.Getpid()&0xffffff
 }
 
 // ObjectName returns a fresh name for an IPC object of the given kind:
@@ -84,5 +83,5 @@ func ObjectKey() int {
 // the same: O_EXCL turns a clash into an error, never a shared object.)
 func ObjectName(kind string) string {
 	objects++
-	return "/ipclab-" + kind + "-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(objects)
+	return "/ipclab-" + kind + "-" + strconv.Itoa(syscall.Getpid()) + "-" + strconv.Itoa(objects)
 }

@@ -20,13 +20,13 @@ package proc
 import (
 	"errors"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/text"
 )
 
@@ -39,17 +39,27 @@ const lifeline = 3
 // FirstFD is the descriptor number of a child's first extra file.
 const FirstFD = 4
 
-// AsChild runs child when args (os.Args) make this process a child, with
+// AsChild runs child when args (the command line) make this process a child, with
 // its role and the arguments after the role argument; ok is false for any
 // other command line. The child watches its lifeline meanwhile: when the
 // parent is gone, it runs what OnOrphan registered, prints "prog: role:
 // the parent went away" and exits with status 1; an error child returns
 // then is only a consequence and is not reported (see orphaned).
-func AsChild(args []string, child func(role string, args []string) error) (ok bool, err error) {
+//
+// prepare, if not nil, runs first, with the same arguments, before the
+// watching starts: what it registers with OnOrphan runs even if the
+// parent is gone already. (What child registers runs only if the parent
+// dies after that.)
+func AsChild(args []string, prepare func(role string, args []string), child func(role string, args []string) error) (ok bool, err error) {
 	role, rest, ok := roleOf(args)
 	if !ok {
 		return false, nil
 	}
+	if prepare != nil {
+		prepare(role, rest)
+	}
+	prog := args[0][strings.LastIndexByte(args[0], '/')+1:]
+	go watch(prog + ": " + role + ": the parent went away\n")
 	err = orphaned(child(role, rest))
 	// From here the child ends as it is, with its own status and message,
 	// even if the parent dies now: the watcher waits for this lock and
@@ -59,16 +69,12 @@ func AsChild(args []string, child func(role string, args []string) error) (ok bo
 	return true, err
 }
 
-// roleOf reports whether args start a child, and which one, and starts
-// watching the lifeline.
+// roleOf reports whether args start a child, and which one.
 func roleOf(args []string) (role string, rest []string, ok bool) {
 	if len(args) < 2 || !strings.HasPrefix(args[1], roleArg) {
 		return "", nil, false
 	}
-	role = args[1][len(roleArg):]
-	prog := args[0][strings.LastIndexByte(args[0], '/')+1:]
-	go watch(prog + ": " + role + ": the parent went away\n")
-	return role, args[2:], true
+	return args[1][len(roleArg):], args[2:], true
 }
 
 var orphan struct {
@@ -100,7 +106,7 @@ func watch(msg string) {
 		f()
 	}
 	syscall.Write(2, []byte(msg))
-	os.Exit(1)
+	syscall.Exit(1)
 }
 
 // orphaned returns err, unless the child's parent is gone: then err is
@@ -149,8 +155,8 @@ type Group struct {
 // input and stdout and stderr, which must be files (so the children write
 // to them directly).
 func NewGroup(prog string, stdout, stderr io.Writer) (*Group, error) {
-	out, ok1 := stdout.(*os.File)
-	errOut, ok2 := stderr.(*os.File)
+	out, ok1 := stdout.(fd.Filer)
+	errOut, ok2 := stderr.(fd.Filer)
 	if !ok1 || !ok2 {
 		return nil, errors.New("the children need standard output and error to be files")
 	}
@@ -209,7 +215,7 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 // private user namespace, leaving the host alone).
 func spawn(path string, argv []string, files []uintptr) (int, error) {
 	return syscall.ForkExec(path, argv, &syscall.ProcAttr{
-		Env:   os.Environ(),
+		Env:   syscall.Environ(),
 		Files: files,
 		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 	})
@@ -224,35 +230,6 @@ func wait(pid int) syscall.WaitStatus {
 			return ws
 		}
 	}
-}
-
-func lookPath(name string) (string, error) {
-	for _, dir := range Fields(os.Getenv("PATH"), ':') {
-		p := dir + "/" + name
-		if isExecutable(p) {
-			return p, nil
-		}
-	}
-	return "", errors.New(name + " not found in PATH")
-}
-
-// isExecutable reports whether p is a regular file with an execute bit.
-// It uses syscall.Stat, not os.Stat: os.FileInfo drags time formatting
-// into the binary.
-func isExecutable(p string) bool {
-	var st syscall.Stat_t
-	return syscall.Stat(p, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Mode&0o111 != 0
-}
-
-// Self returns the path of the running binary (as qemu-user, too, tells
-// it). os.Executable does the same at a higher binary cost.
-func Self() (string, error) {
-	buf := make([]byte, 4096)
-	n, err := syscall.Readlink("/proc/self/exe", buf)
-	if err != nil {
-		return "", syscallError("readlink /proc/self/exe", err)
-	}
-	return string(buf[:n]), nil
 }
 
 // Fields splits s at sep, dropping empty fields.

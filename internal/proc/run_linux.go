@@ -1,9 +1,6 @@
 package proc
 
-import (
-	"strings"
-	"syscall"
-)
+import "syscall"
 
 // Run runs the program at path with argv, stdin as its standard input and
 // the caller's standard error; it returns what the program wrote to
@@ -55,16 +52,4 @@ func Run(path string, argv []string, stdin []byte) ([]byte, syscall.WaitStatus, 
 	}
 	syscall.Close(out[0])
 	return stdout, wait(pid), nil
-}
-
-// Find returns the path of program name: next to the binary self if it is
-// there, else on PATH.
-func Find(name, self string) (string, error) {
-	if i := strings.LastIndexByte(self, '/'); i >= 0 {
-		p := self[:i+1] + name
-		if isExecutable(p) {
-			return p, nil
-		}
-	}
-	return lookPath(name)
 }

@@ -1,44 +1,28 @@
 package proc
 
 import (
-	"os"
 	"syscall"
 	"unsafe" // and for go:linkname
 
 	"golang.org/x/sys/unix"
+
+	fdpkg "ipclab/internal/fd"
+	"ipclab/ipc"
 )
 
 // The system calls proc makes beyond package syscall's go through
 // x/sys/unix's raw calls (here, and memfd_create in DataFile): its typed
-// wrappers (Poll, Pread, MemfdCreate…) would each add code of their own to
+// wrappers (Pread, MemfdCreate…) would each add code of their own to
 // every lab. None is traced: they are the labs' plumbing, not the IPC they
 // show.
 
-// syscallError is os.NewSyscallError(call, err), not inlined: a call is
-// smaller than the allocation, at each of proc's system calls.
-//
-//go:noinline
-func syscallError(call string, err error) error {
-	return os.NewSyscallError(call, err)
-}
+// syscallError is ipc.NewSyscallError: the labs do without package os.
+var syscallError = ipc.NewSyscallError
 
 // Poll waits until fd is readable or ms milliseconds have passed (ms < 0:
 // no limit), and reports whether fd is readable. With fd < 0 it only
-// sleeps. An interrupted wait starts again.
-func Poll(fd, ms int) bool {
-	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-	var ts *unix.Timespec
-	if ms >= 0 {
-		t := unix.NsecToTimespec(int64(ms) * 1e6)
-		ts = &t
-	}
-	for {
-		n, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1, uintptr(unsafe.Pointer(ts)), 0, 0, 0)
-		if e != syscall.EINTR {
-			return e == 0 && n == 1
-		}
-	}
-}
+// sleeps.
+func Poll(fd, ms int) bool { return fdpkg.Poll(fd, unix.POLLIN, ms) }
 
 // pread reads from fd at offset off, retrying EINTR. 32-bit arm (the labs'
 // one 32-bit target) passes the 64-bit offset in an even register pair,

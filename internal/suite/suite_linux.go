@@ -5,7 +5,6 @@ package suite
 import (
 	"errors"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -16,6 +15,7 @@ import (
 	"ipclab/internal/input"
 	"ipclab/internal/proc"
 	"ipclab/internal/text"
+	"ipclab/ipc"
 )
 
 func init() {
@@ -80,7 +80,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // powerOff powers the machine off.
 func powerOff() error {
 	unix.Sync()
-	return os.NewSyscallError("reboot", unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF))
+	return ipc.NewSyscallError("reboot", unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF))
 }
 
 // shellWanted reports whether the kernel command line asks for a shell.
