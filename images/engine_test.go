@@ -218,10 +218,6 @@ func TestContainerd(t *testing.T) {
 	})
 }
 
-// dialogue is the lab sheet's dialogue of mqlab -i: five items, then 12,
-// 34, 423, 2 and 1.
-const dialogue = "5\n12\n34\n423\n2\n1\n"
-
 // runs runs each case as `NAME BASE... OPTS... IMAGE ARGS...` and checks
 // the lines of its standard output.
 func runs(t *testing.T, env []string, name string, base []string, cases []engineRun) {

@@ -50,8 +50,12 @@ var runCases = []runCase{
 	{"shmlab", []string{"shmlab", "/data/shm.txt"}, "", exactly(shmLines)},
 	{"pipelab", []string{"pipelab", "/data/pipe.txt"}, "", checkPipe},
 	// docker run -i ipclab mqlab -i: the sheet's dialogue on standard input.
-	{"mqlab-i", []string{"mqlab", "-i"}, "5\n12\n34\n423\n2\n1\n", checkDialogue},
+	{"mqlab-i", []string{"mqlab", "-i"}, dialogue, checkDialogue},
 }
+
+// dialogue is what a student types at mqlab -i in the lab sheet: the
+// datasize 5, then the items 12, 34, 423, 2 and 1.
+const dialogue = "5\n12\n34\n423\n2\n1\n"
 
 func exactly(want []string) func([]string) error {
 	return func(lines []string) error {
