@@ -58,7 +58,8 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 image: cross
 	$(GO) run ./images -bin $(BIN) -out out -version $(VERSION)
 
-# What the image tests run: skopeo, umoci, runc, qemu-user-static.
+# What the image tests run: skopeo, umoci, runc, qemu-user-static, and the
+# engines docker.io, podman, containerd (Debian's; no service is started).
 image-deps:
 	sh scripts/install-image-deps.sh
 

@@ -10,9 +10,22 @@ import (
 	"ipclab"
 )
 
-// programs are the binaries the image carries in /bin, one per lab and the
-// suite runner.
-var programs = []string{"ipclab", "mqlab", "pipelab", "shmlab"}
+// multicall is the one binary in /bin: ipclab, which runs the lab it is
+// called by (argv[0]) or the one its first argument names, and with
+// neither the suite. `make cross` builds it into each target's directory.
+const multicall = "ipclab"
+
+// labNames are ipclab's other names in /bin, symbolic links to it:
+// `docker run ipclab mqlab` finds /bin/mqlab on PATH, the kernel runs
+// /bin/ipclab, and argv[0], still "mqlab", picks the lab. Symbolic rather
+// than hard links: a hard link in a layer is an entry that points back to
+// an earlier one by name, which every unpacker must resolve against what it
+// has already written; a symbolic link is one self-contained entry, it
+// says what it is (`docker export ... | tar tv` shows
+// mqlab -> ipclab), and its relative target resolves in any root: the
+// container's, an unpacked bundle's, a directory on the host. u-root's
+// busybox, in the initramfs, links its commands the same way.
+var labNames = []string{"mqlab", "pipelab", "shmlab"}
 
 // samples are the lab sheet's sample data for /data: the copies that
 // ipclab carries and checks the labs against.
@@ -29,20 +42,24 @@ var epoch = time.Unix(0, 0).UTC()
 // entry is one file or directory of the layer.
 type entry struct {
 	name string      // path in the image, without the leading slash
-	mode os.FileMode // permission bits, plus os.ModeDir or os.ModeSticky
+	mode os.FileMode // permission bits, plus os.ModeDir, os.ModeSticky or os.ModeSymlink
 	data []byte      // contents of a regular file
+	link string      // target of a symbolic link
 }
 
 // layerEntries lists the layer's contents in the order they are written:
-// the binaries of binDir in /bin, the samples in /data, and /tmp.
+// binDir's ipclab and its links in /bin, the samples in /data, and /tmp.
 func layerEntries(binDir string) ([]entry, error) {
-	entries := []entry{{name: "bin/", mode: os.ModeDir | 0o755}}
-	for _, p := range programs {
-		b, err := os.ReadFile(filepath.Join(binDir, p))
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, entry{name: "bin/" + p, mode: 0o755, data: b})
+	b, err := os.ReadFile(filepath.Join(binDir, multicall))
+	if err != nil {
+		return nil, err
+	}
+	entries := []entry{
+		{name: "bin/", mode: os.ModeDir | 0o755},
+		{name: "bin/" + multicall, mode: 0o755, data: b},
+	}
+	for _, n := range labNames {
+		entries = append(entries, entry{name: "bin/" + n, mode: os.ModeSymlink | 0o777, link: multicall})
 	}
 	entries = append(entries, entry{name: "data/", mode: os.ModeDir | 0o755})
 	for _, s := range samples {
@@ -69,9 +86,14 @@ func layerTar(entries []entry) ([]byte, error) {
 			Gname:   "root",
 			Format:  tar.FormatUSTAR,
 		}
-		hdr.Typeflag = tar.TypeReg
-		if e.mode.IsDir() {
+		switch {
+		case e.mode.IsDir():
 			hdr.Typeflag = tar.TypeDir
+		case e.mode&os.ModeSymlink != 0:
+			hdr.Typeflag = tar.TypeSymlink
+			hdr.Linkname = e.link
+		default:
+			hdr.Typeflag = tar.TypeReg
 		}
 		if e.mode&os.ModeSticky != 0 {
 			hdr.Mode |= 0o1000 // c_ISVTX

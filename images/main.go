@@ -127,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s:%s-%s %s layer %d bytes, %s\n", dir, o.tag, pi.name, pi.platform, size, file)
+		fmt.Fprintf(stdout, "%s:%s-%s %s: gzip layer %d bytes, %s\n", dir, o.tag, pi.name, pi.platform, size, file)
 	}
 	return nil
 }

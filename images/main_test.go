@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -17,6 +18,11 @@ var (
 
 const testVersion = "v0.0.0-test"
 
+// atExit runs after the tests, last first: it stops what the tests
+// started for all of them (engine_test.go) and removes what those left.
+// An error fails the test binary.
+var atExit []func() error
+
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
 }
@@ -27,11 +33,9 @@ func testMain(m *testing.M) int {
 		binDir = filepath.Join("..", "out", "bin")
 	}
 	for _, t := range targets {
-		for _, p := range programs {
-			if _, err := os.Stat(filepath.Join(binDir, t.name, p)); err != nil {
-				fmt.Fprintf(os.Stderr, "images tests need the cross-built binaries (make cross, or IPCLAB_BIN=DIR): %v\n", err)
-				return 1
-			}
+		if _, err := os.Stat(filepath.Join(binDir, t.name, multicall)); err != nil {
+			fmt.Fprintf(os.Stderr, "images tests need the cross-built binaries (make cross, or IPCLAB_BIN=DIR): %v\n", err)
+			return 1
 		}
 	}
 	dir, err := os.MkdirTemp("", "ipclab-image-")
@@ -45,7 +49,14 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	builtDir = dir
-	return m.Run()
+	code := m.Run()
+	for _, f := range slices.Backward(atExit) {
+		if err := f(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
+	return code
 }
 
 // build runs the builder as the Makefile does, with a fixed version.

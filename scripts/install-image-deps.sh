@@ -1,13 +1,22 @@
 #!/bin/sh
-# install-image-deps.sh: install the tools that the image tests run
-# (skopeo, umoci, runc, qemu-user-static) from Debian's packages.
+# install-image-deps.sh: install the tools that the image tests run, from
+# Debian's packages: skopeo, umoci, runc, qemu-user-static, and the engines
+# the image must load in: docker.io (20.10), podman (4.3), containerd (1.6).
 # Idempotent: does nothing when they are all there already.
+#
+# No service is started or enabled here: the tests start their own dockerd
+# and containerd, each under a temporary directory, and stop them.
 set -eu
 
 need=
-for pair in skopeo:skopeo umoci:umoci runc:runc qemu-user-static:qemu-aarch64-static; do
-	pkg=${pair%%:*} cmd=${pair#*:}
-	command -v "$cmd" >/dev/null 2>&1 || need="$need $pkg"
+# package:file. /usr/bin/docker, not `command -v docker`: a newer, unrelated
+# client may sit in /usr/local/bin.
+for pair in skopeo:/usr/bin/skopeo umoci:/usr/bin/umoci runc:/usr/sbin/runc \
+	qemu-user-static:/usr/bin/qemu-aarch64-static docker.io:/usr/bin/docker \
+	docker.io:/usr/sbin/dockerd podman:/usr/bin/podman containerd:/usr/bin/ctr \
+	iptables:/usr/sbin/iptables; do
+	pkg=${pair%%:*} file=${pair#*:}
+	[ -x "$file" ] || case " $need " in *" $pkg "*) ;; *) need="$need $pkg" ;; esac
 done
 [ -z "$need" ] && exit 0
 
