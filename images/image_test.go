@@ -36,8 +36,8 @@ func TestReproducible(t *testing.T) {
 	if da != db {
 		t.Errorf("index digests differ between two builds: %s, %s", da, db)
 	}
-	if shared := indexDigest(t, layoutDir()); shared != da {
-		t.Errorf("index digest %s, %s in the shared build", da, shared)
+	if shipped := indexDigest(t, layoutDir()); shipped != da {
+		t.Errorf("index digest %s, %s in make image's out/image", da, shipped)
 	}
 	for _, tg := range targets {
 		file := "image-" + tg.name + ".tar"

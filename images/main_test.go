@@ -4,19 +4,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/v1/layout"
 )
 
-// The tests build the image once, from the binaries of `make cross`
-// (out/bin, or $IPCLAB_BIN), into a directory shared by all of them.
+// The tests check the image as shipped: what make image leaves in out/
+// (out/image and out/image-*.tar), which TestMain makes first. binDir is
+// what make image builds it from, make cross's binaries.
 var (
-	binDir   string // one subdirectory of binaries per target
-	builtDir string // -out of the shared build: image/ and image-*.tar
+	binDir   = filepath.Join("..", "out", "bin") // one subdirectory of binaries per target
+	builtDir = filepath.Join("..", "out")        // image/ and image-*.tar
 )
 
-const testVersion = "v0.0.0-test"
+// testVersion is the version label make image gave the image (git
+// describe), which a rebuild must give too.
+var testVersion string
 
 // atExit runs after the tests, last first: it stops what the tests
 // started for all of them (engine_test.go) and removes what those left.
@@ -28,27 +34,27 @@ func TestMain(m *testing.M) {
 }
 
 func testMain(m *testing.M) int {
-	binDir = os.Getenv("IPCLAB_BIN")
-	if binDir == "" {
-		binDir = filepath.Join("..", "out", "bin")
+	mk := exec.Command("make", "-C", "..", "image")
+	mk.Stdout, mk.Stderr = os.Stderr, os.Stderr
+	if err := mk.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "make image: %v\n", err)
+		return 1
 	}
-	for _, t := range targets {
-		if _, err := os.Stat(filepath.Join(binDir, t.name, multicall)); err != nil {
-			fmt.Fprintf(os.Stderr, "images tests need the cross-built binaries (make cross, or IPCLAB_BIN=DIR): %v\n", err)
+	// Absolute: engines take the layout's path as part of a reference.
+	for _, d := range []*string{&binDir, &builtDir} {
+		abs, err := filepath.Abs(*d)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
+		*d = abs
 	}
-	dir, err := os.MkdirTemp("", "ipclab-image-")
+	v, err := versionLabel(layoutDir())
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintf(os.Stderr, "the version label of out/image: %v\n", err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	if err := build(dir); err != nil {
-		fmt.Fprintf(os.Stderr, "building the image: %v\n", err)
-		return 1
-	}
-	builtDir = dir
+	testVersion = v
 	code := m.Run()
 	for _, f := range slices.Backward(atExit) {
 		if err := f(); err != nil {
@@ -59,7 +65,34 @@ func testMain(m *testing.M) int {
 	return code
 }
 
-// build runs the builder as the Makefile does, with a fixed version.
+// versionLabel reads the version label of the image tagged latest-amd64
+// in the layout dir.
+func versionLabel(dir string) (string, error) {
+	idx, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		return "", err
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		return "", err
+	}
+	for _, d := range m.Manifests {
+		if d.Annotations["org.opencontainers.image.ref.name"] == "latest-amd64" {
+			img, err := idx.Image(d.Digest)
+			if err != nil {
+				return "", err
+			}
+			cf, err := img.ConfigFile()
+			if err != nil {
+				return "", err
+			}
+			return cf.Config.Labels["org.opencontainers.image.version"], nil
+		}
+	}
+	return "", fmt.Errorf("%s: no image tagged latest-amd64", dir)
+}
+
+// build runs the builder as the Makefile does, with make image's version.
 func build(out string) error {
 	return run([]string{
 		"-bin", binDir,
