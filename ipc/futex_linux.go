@@ -34,10 +34,11 @@ const (
 // nil spuriously, so callers recheck the word in a loop. An interrupted
 // wait is restarted with the whole timeout.
 func FutexWait(addr *uint32, val uint32, timeout *Timespec) error {
+	c := TraceStart(true)
 	_, e := syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWait, uintptr(val), uintptr(unsafe.Pointer(timeout)), 0, 0)
 	runtime.KeepAlive(addr)
 	runtime.KeepAlive(timeout)
-	if tracing.Load() && traceBegin("futex") {
+	if tracing.Load() && traceBeginAt("futex", c) {
 		traceHex(uintptr(unsafe.Pointer(addr)))
 		traceArg("FUTEX_WAIT")
 		traceInt64(int64(val))
@@ -49,9 +50,10 @@ func FutexWait(addr *uint32, val uint32, timeout *Timespec) error {
 
 // FutexWake wakes up to n waiters on addr and returns how many it woke.
 func FutexWake(addr *uint32, n int) (woken int, err error) {
+	c := TraceStart(false)
 	r, e := syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWake, uintptr(n), 0, 0, 0)
 	runtime.KeepAlive(addr)
-	if tracing.Load() && traceBegin("futex") {
+	if tracing.Load() && traceBeginAt("futex", c) {
 		traceHex(uintptr(unsafe.Pointer(addr)))
 		traceArg("FUTEX_WAKE")
 		traceInt(n)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -28,4 +29,25 @@ func uniqueName(kind string) string {
 // closeLater closes fd when the test ends.
 func closeLater(t *testing.T, fd int) {
 	t.Cleanup(func() { unix.Close(fd) })
+}
+
+// untimed is a trace without its times (see ParseTraceLine): each line
+// as "[role] call(…) = r".
+func untimed(trace string) string {
+	var b []byte
+	for _, l := range strings.SplitAfter(trace, "\n") {
+		if l == "" {
+			continue
+		}
+		_, _, role, text, ok := ParseTraceLine(strings.TrimSuffix(l, "\n"))
+		if !ok {
+			b = append(b, l...)
+			continue
+		}
+		if role != "" {
+			b = append(b, "["+role+"] "...)
+		}
+		b = append(append(b, text...), '\n')
+	}
+	return string(b)
 }

@@ -69,11 +69,12 @@ func MqUnlink(name string) error {
 // abstime (see Deadline), then fails with ETIMEDOUT; nil waits for ever. A
 // descriptor in non-blocking mode fails with EAGAIN instead of waiting.
 func MqTimedSend(mqd int, msg []byte, prio uint, abstime *Timespec) error {
+	c := TraceStart(false)
 	_, e := syscall6(unix.SYS_MQ_TIMEDSEND, uintptr(mqd), uintptr(unsafe.Pointer(bufPtr(msg))), uintptr(len(msg)), uintptr(prio), uintptr(unsafe.Pointer(abstime)), 0)
 	runtime.KeepAlive(msg)
 	runtime.KeepAlive(abstime)
 	if tracing.Load() {
-		traceMq("mq_timedsend", mqd, len(msg), prio, 0, e)
+		traceMq("mq_timedsend", c, mqd, msg, len(msg), prio, 0, e)
 	}
 	return errnoErr("mq_timedsend", e)
 }
@@ -83,11 +84,12 @@ func MqTimedSend(mqd int, msg []byte, prio uint, abstime *Timespec) error {
 // length and priority. It waits as MqTimedSend does.
 func MqTimedReceive(mqd int, buf []byte, abstime *Timespec) (n int, prio uint, err error) {
 	var p uint32 // unsigned int
+	c := TraceStart(true)
 	r, e := syscall6(unix.SYS_MQ_TIMEDRECEIVE, uintptr(mqd), uintptr(unsafe.Pointer(bufPtr(buf))), uintptr(len(buf)), uintptr(unsafe.Pointer(&p)), uintptr(unsafe.Pointer(abstime)), 0)
 	runtime.KeepAlive(buf)
 	runtime.KeepAlive(abstime)
 	if tracing.Load() {
-		traceMq("mq_timedreceive", mqd, len(buf), uint(p), int(r), e)
+		traceMq("mq_timedreceive", c, mqd, buf[:max(int(r), 0)], len(buf), uint(p), int(r), e)
 	}
 	if e != 0 {
 		return 0, 0, errnoErr("mq_timedreceive", e)
@@ -95,10 +97,10 @@ func MqTimedReceive(mqd int, buf []byte, abstime *Timespec) (n int, prio uint, e
 	return int(r), uint(p), nil
 }
 
-func traceMq(call string, mqd, size int, prio uint, r int, e unix.Errno) {
-	if traceBegin(call) {
+func traceMq(call string, c TraceCall, mqd int, msg []byte, size int, prio uint, r int, e unix.Errno) {
+	if traceBeginAt(call, c) {
 		traceInt(mqd)
-		traceBytes(size)
+		traceData(msg, size)
 		if e == 0 {
 			traceField("prio", int(prio))
 		}

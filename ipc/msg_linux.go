@@ -41,13 +41,12 @@ func Msgsnd(id int, m MsgBuf, textLen int, flags int) error {
 	if len(m) < longSize || textLen < 0 || textLen > len(m)-longSize {
 		return &argError{op: "msgsnd", msg: "text length " + strconv.Itoa(textLen) + " does not fit a MsgBuf of " + strconv.Itoa(len(m)) + " bytes"}
 	}
+	c := TraceStart(false)
 	_, e := syscall6(unix.SYS_MSGSND, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(textLen), uintptr(flags), 0, 0)
 	runtime.KeepAlive(m)
-	if tracing.Load() && traceBegin("msgsnd") {
+	if tracing.Load() && traceBeginAt("msgsnd", c) {
 		traceInt(id)
-		traceArg("{")
-		traceField("mtype", m.Type())
-		traceText("}")
+		traceMsg(m, textLen)
 		traceInt(textLen)
 		traceBits(flags, msgBits)
 		traceEnd(0, e)
@@ -64,15 +63,16 @@ func Msgrcv(id int, m MsgBuf, typ int, flags int) (textLen int, err error) {
 	if len(m) < longSize {
 		return 0, &argError{op: "msgrcv", msg: "a MsgBuf of " + strconv.Itoa(len(m)) + " bytes has no room for the type"}
 	}
+	c := TraceStart(true)
 	r, e := syscall6(unix.SYS_MSGRCV, uintptr(id), uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)-longSize), uintptr(typ), uintptr(flags), 0)
 	runtime.KeepAlive(m)
-	if tracing.Load() && traceBegin("msgrcv") {
+	if tracing.Load() && traceBeginAt("msgrcv", c) {
 		traceInt(id)
-		traceArg("{")
 		if e == 0 {
-			traceField("mtype", m.Type())
+			traceMsg(m, int(r))
+		} else {
+			traceArg("{}")
 		}
-		traceText("}")
 		traceInt(len(m) - longSize)
 		traceInt(typ)
 		traceBits(flags, msgBits)
@@ -86,10 +86,11 @@ func Msgrcv(id int, m MsgBuf, typ int, flags int) (textLen int, err error) {
 
 // Msgctl performs cmd (IPC_STAT, IPC_SET, IPC_RMID) on the queue id.
 func Msgctl(id, cmd int, ds *MsqidDS) (int, error) {
+	c := TraceStart(false) // IPC_RMID: waiting senders and receivers fail
 	// ipc64 asks 32-bit arm's old msgctl for the msqid64_ds layout.
 	r, e := syscall6(unix.SYS_MSGCTL, uintptr(id), uintptr(cmd|ipc64), uintptr(unsafe.Pointer(ds)), 0, 0, 0)
 	runtime.KeepAlive(ds)
-	if tracing.Load() && traceBegin("msgctl") {
+	if tracing.Load() && traceBeginAt("msgctl", c) {
 		traceInt(id)
 		switch cmd {
 		case unix.IPC_STAT:
@@ -134,4 +135,16 @@ func MsgStat(id int) (MsqidDS, error) {
 	var ds MsqidDS
 	_, err := Msgctl(id, unix.IPC_STAT, &ds)
 	return ds, err
+}
+
+// traceMsg appends a message: "{mtype=4, mtext=[120]}" with its text as
+// traceValues shows it, or "{mtype=4}".
+func traceMsg(m MsgBuf, textLen int) {
+	traceArg("{")
+	traceField("mtype", m.Type())
+	if traceValues != nil {
+		traceArg("mtext=")
+		traceText(traceValues(m.Text()[:textLen]))
+	}
+	traceText("}")
 }

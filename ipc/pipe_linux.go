@@ -42,10 +42,11 @@ func Pipe2(flags int) (r, w int, err error) {
 // Read reads up to len(p) bytes from fd; 0 bytes and no error means end of
 // file.
 func Read(fd int, p []byte) (int, error) {
+	c := TraceStart(true)
 	n, e := syscall6(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
 	runtime.KeepAlive(p)
 	if tracing.Load() {
-		traceRW("read", fd, len(p), int(n), e)
+		traceRW("read", c, fd, p, int(n), e)
 	}
 	if e != 0 {
 		return 0, errnoErr("read", e)
@@ -56,10 +57,11 @@ func Read(fd int, p []byte) (int, error) {
 // Write writes p to fd, returning how many bytes the kernel took. Writes of
 // at most PIPE_BUF (4096) bytes to a pipe are atomic.
 func Write(fd int, p []byte) (int, error) {
+	c := TraceStart(false)
 	n, e := syscall6(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
 	runtime.KeepAlive(p)
 	if tracing.Load() {
-		traceRW("write", fd, len(p), int(n), e)
+		traceRW("write", c, fd, p, int(n), e)
 	}
 	if e != 0 {
 		return 0, errnoErr("write", e)
@@ -67,10 +69,16 @@ func Write(fd int, p []byte) (int, error) {
 	return int(n), nil
 }
 
-func traceRW(call string, fd, size, n int, e unix.Errno) {
-	if traceBegin(call) {
+// traceRW traces a read or write of p on fd that moved n bytes: what was
+// read shows once it is there.
+func traceRW(call string, c TraceCall, fd int, p []byte, n int, e unix.Errno) {
+	if traceBeginAt(call, c) {
 		traceInt(fd)
-		traceBytes(size)
+		if call == "read" {
+			traceData(p[:max(n, 0)], len(p))
+		} else {
+			traceData(p, len(p))
+		}
 		traceEnd(n, e)
 	}
 }
@@ -141,8 +149,9 @@ func Mkfifo(path string, mode uint32) error {
 // descriptor by then, and a retry could close one that another goroutine
 // has just been given.
 func Close(fd int) error {
+	c := TraceStart(false) // a pipe's last write end: its reader sees end of file
 	_, _, e := unix.Syscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
-	if tracing.Load() && traceBegin("close") {
+	if tracing.Load() && traceBeginAt("close", c) {
 		traceInt(fd)
 		traceEnd(0, e)
 	}
@@ -170,9 +179,10 @@ func OpenFIFO(path string, flags int) (int, error) {
 		return -1, badArg("open", path, " exists and is not a FIFO")
 	}
 	flags |= unix.O_CLOEXEC | unix.O_NOFOLLOW
+	c := TraceStart(true) // it waits for the other side's open
 	r, e := syscall6(unix.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(p)), uintptr(flags), 0, 0, 0)
 	runtime.KeepAlive(p)
-	if tracing.Load() && traceBegin("open") {
+	if tracing.Load() && traceBeginAt("open", c) {
 		traceString(path)
 		if flags&unix.O_ACCMODE == unix.O_WRONLY {
 			traceArg("O_WRONLY|O_CLOEXEC|O_NOFOLLOW")

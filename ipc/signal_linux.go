@@ -44,8 +44,9 @@ func SigBlock(sig unix.Signal) (blocked bool, err error) {
 func SigWait(sig unix.Signal) error {
 	var info [128]byte // siginfo_t, not looked at
 	set := sigset(sig)
+	c := TraceStart(true)
 	r, e := syscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(&set)), uintptr(unsafe.Pointer(&info[0])), 0, sigsetSize, 0, 0)
-	if tracing.Load() && traceBegin("rt_sigtimedwait") {
+	if tracing.Load() && traceBeginAt("rt_sigtimedwait", c) {
 		traceArg("[")
 		traceSignal(sig)
 		traceText("], {...}, NULL")

@@ -1,10 +1,6 @@
 package ipc
 
-import (
-	"strconv"
-
-	"golang.org/x/sys/unix"
-)
+import "golang.org/x/sys/unix"
 
 // Timespec is the kernel's struct timespec on this architecture (32-bit
 // seconds on arm, which uses the time32 mq_timed* and futex calls).
@@ -53,7 +49,7 @@ type argError struct {
 
 // badArg returns the argError of op for the argument s: "ipc: op: "s"why".
 func badArg(op, s, why string) error {
-	return &argError{op: op, msg: quote(s) + why}
+	return &argError{op: op, msg: Quote(s) + why}
 }
 
 func (e *argError) Error() string { return "ipc: " + e.op + ": " + e.msg }
@@ -81,38 +77,4 @@ func bufPtr(p []byte) *byte {
 		return &zero[0]
 	}
 	return &p[0]
-}
-
-// quote returns s as strace prints a string argument: in double quotes,
-// with C's escapes for quotes, backslashes and the common control
-// characters, and octal escapes (\33) for any other byte that is not
-// printable ASCII (three digits when a digit follows), so that a name
-// always prints as one line.
-func quote(s string) string {
-	b := make([]byte, 1, len(s)+2)
-	b[0] = '"'
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			if c >= ' ' && c < 0x7f {
-				b = append(b, c)
-			} else {
-				b = append(b, '\\')
-				if i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '7' {
-					// A digit follows: three digits, or C would read it too.
-					b = append(b, '0'+c>>6, '0'+c>>3&7, '0'+c&7)
-				} else {
-					b = strconv.AppendUint(b, uint64(c), 8)
-				}
-			}
-		}
-	}
-	return string(append(b, '"'))
 }

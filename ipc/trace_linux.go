@@ -2,71 +2,207 @@ package ipc
 
 import (
 	"io"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"unsafe" // and for go:linkname
 
 	"golang.org/x/sys/unix"
-
 )
+
+// nanotime is the runtime's CLOCK_MONOTONIC (through the vDSO), which the
+// runtime keeps for outside packages (go.dev/issue/67401): the same clock
+// in every process.
+//
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 
 // Trace state. tracing is the only thing the wrappers read when tracing is
 // off; the rest is guarded by traceMu. traceBuf holds the line that is
-// being built between traceBegin and traceEnd.
+// being built between traceBegin and traceEnd, traceCur its place in line
+// and times.
 var (
 	tracing   atomic.Bool
 	traceMu   sync.Mutex
-	traceOut  io.Writer
+	traceOut  io.Writer // direct mode: where the lines go
+	traceFD   = -1      // record mode: the pipe to the group's merger
 	traceRole string
 	traceBuf  []byte
+	traceCur  TraceCall
+	// traceOutBuf holds the line (or record) being written.
+	traceOutBuf []byte
+	// traceStart is when tracing began: lines show times since then.
+	traceStart int64
+	// tickets is the page the processes of a traced group share: the
+	// next ticket (word 0), and each process's ticket not yet written
+	// (word 1+slot, the ticket plus one).
+	tickets    []uint64
+	traceSlot  int
+	ticketHere uint64 // direct mode's tickets
+	// traceValues shows a message's contents; nil shows its size.
+	traceValues func([]byte) string
+	traceExpect struct {
+		errno unix.Errno
+		why   string
+	}
 )
 
 // SetTrace makes every wrapper write one strace-style line to w after its
-// system call, prefixed by "[role] " when role is not empty, for example
+// system call: the time since tracing began, "[role] " when role is not
+// empty, the call and, in angle brackets, the seconds it took, as in
 //
-//	[p1] write(4, 8 bytes) = 8
-//	[p2] mq_timedreceive(3, 8 bytes) = -1 EAGAIN (Resource temporarily unavailable)
+//	0.000412 [p1] write(4, [12], 8) = 8 <0.000006>
+//	0.000530 [p2] mq_timedreceive(3, 8 bytes) = -1 EAGAIN (Resource temporarily unavailable) <0.000002>
 //
 // Each line is one Write call, and lines from concurrent calls do not mix.
 // w must not call back into this package. SetTrace(nil, "") turns tracing
-// off.
+// off. (A lab's processes trace through their group's merger instead:
+// see TraceRecords.)
 func SetTrace(w io.Writer, role string) {
 	traceMu.Lock()
 	traceOut, traceRole = w, role
+	if traceStart == 0 {
+		traceStart = nanotime()
+	}
 	tracing.Store(w != nil)
 	traceMu.Unlock()
 }
 
+// TraceRecords makes every wrapper send its line as a record to the pipe
+// fd, where the merger of the lab's process group (package proc) puts the
+// lines of all its processes in order. page is the memory the group's
+// processes share (4096 bytes, see tickets), slot this process's place in
+// it.
+//
+// The order is a ticket's: every line takes the next number from the
+// shared counter, and the merger prints them by number. A call that can
+// cause another process's call (a write, a send, a wake, a close) takes
+// its ticket before its system call; a call that waits for another's
+// (a read, a receive, a wait) takes it after its system call returns. So
+// a send always has a lower number than the receive it caused, and shows
+// first, however the processes were scheduled.
+func TraceRecords(fd int, page []uint64, slot int, role string) {
+	traceMu.Lock()
+	traceFD, tickets, traceSlot, traceRole = fd, page, slot, role
+	tracing.Store(true)
+	traceMu.Unlock()
+}
+
+// Tracing reports whether tracing is on: a program's own trace notes
+// (TraceNote) cost it nothing then.
+func Tracing() bool { return tracing.Load() }
+
+// SetTraceValues makes the wrappers show the contents of the messages they
+// move through show (a lab's 8-byte record as [12]); nil shows their size.
+func SetTraceValues(show func([]byte) string) { traceValues = show }
+
+// Expect says that the next traced call may fail with errno, and why that
+// is as it should be: its line then says "(expected: why)" instead of
+// reading as a failure.
+func Expect(errno unix.Errno, why string) {
+	traceMu.Lock()
+	traceExpect.errno, traceExpect.why = errno, why
+	traceMu.Unlock()
+}
+
+// A TraceCall is a traced call's place in line and its times.
+type TraceCall struct {
+	ticket uint64
+	entry  int64 // CLOCK_MONOTONIC ns
+}
+
+// TraceStart begins a traced call, before its system call: one that waits
+// for another process (wait is set) takes its ticket later, at
+// TraceLine; any other takes it now. See TraceRecords.
+func TraceStart(wait bool) TraceCall {
+	if !tracing.Load() {
+		return TraceCall{}
+	}
+	c := TraceCall{entry: nanotime()}
+	if !wait {
+		c.ticket = ticket()
+	}
+	return c
+}
+
+// TraceLine writes text as the line of the call c ("fork+exec(…) = 42").
+func TraceLine(c TraceCall, text string) {
+	if tracing.Load() && traceBeginAt("", c) {
+		traceText(text)
+		traceFlush('c', 0)
+	}
+}
+
+// TraceNote writes a line that is not a system call: what a process was
+// given ("fd 4 = write end of the pipe"), or did without one.
+func TraceNote(text string) { TraceNoteAt(TraceCall{}, text) }
+
+// TraceNoteAt is TraceNote in the place of c (see TraceStart): a store
+// to shared memory that another process may see at once takes its place
+// before it stores.
+func TraceNoteAt(c TraceCall, text string) {
+	if tracing.Load() && traceBeginAt("", c) {
+		traceText(text)
+		traceFlush('n', 0)
+	}
+}
+
+// ticket takes the next ticket and notes that this process holds it.
+func ticket() uint64 {
+	if tickets == nil {
+		return atomic.AddUint64(&ticketHere, 1)
+	}
+	t := atomic.AddUint64(&tickets[0], 1)
+	atomic.StoreUint64(&tickets[1+traceSlot], t+1)
+	return t
+}
+
 // A wrapper traces its call as
 //
-//	if tracing.Load() && traceBegin("read") {
+//	var c TraceCall
+//	if tracing.Load() {
+//		c = TraceStart(false) // before a call that may cause another's
+//	}
+//	n, e := syscall6(…)
+//	if tracing.Load() && traceBeginAt("read", c) {
 //		traceInt(fd)
 //		traceBytes(len(p))
 //		traceEnd(int(n), e)
 //	}
 //
-// The trace* helpers append one argument each to traceBuf, after ", "
-// unless the argument opens the list, a "[" list, a "{" struct, or follows
-// a field name "x=" or a "|". The helpers that the compiler would inline
-// are marked go:noinline: each inlined append would repeat the code that
-// grows the buffer at every call site, in every wrapper.
+// (traceBegin when the call neither waits for nor causes another's.) The
+// trace* helpers append one argument each to traceBuf, after ", " unless
+// the argument opens the list, a "[" list, a "{" struct, or follows a
+// field name "x=" or a "|". The helpers that the compiler would inline are
+// marked go:noinline: each inlined append would repeat the code that grows
+// the buffer at every call site, in every wrapper.
 
-// traceBegin locks the trace and starts a line "[role] call(". It returns
-// false, and nothing is locked, when tracing was turned off meanwhile.
-func traceBegin(call string) bool {
+// traceBegin is traceBeginAt for a call that takes its ticket now.
+func traceBegin(call string) bool { return traceBeginAt(call, TraceCall{}) }
+
+// traceBeginAt locks the trace and starts the line of call c: "call(". It
+// returns false, and nothing is locked, when tracing was turned off
+// meanwhile. A call without a ticket takes one now.
+func traceBeginAt(call string, c TraceCall) bool {
 	traceMu.Lock()
-	if traceOut == nil {
+	if traceOut == nil && traceFD < 0 {
 		traceMu.Unlock()
 		return false
 	}
-	traceBuf = traceBuf[:0]
-	if traceRole != "" {
-		traceText("[")
-		traceText(traceRole)
-		traceText("] ")
+	now := nanotime()
+	if c.entry == 0 {
+		c.entry = now
 	}
-	traceText(call)
-	traceText("(")
+	if c.ticket == 0 {
+		c.ticket = ticket()
+		c.entry = -c.entry // shown at its end: see traceFlush
+	}
+	traceCur = c
+	traceBuf = append(traceBuf[:0], call...)
+	if call != "" {
+		traceText("(")
+	}
 	return true
 }
 
@@ -125,7 +261,7 @@ func traceBytes(n int) {
 	traceText(" bytes")
 }
 
-func traceString(s string) { traceArg(quote(s)) }
+func traceString(s string) { traceArg(Quote(s)) }
 
 func traceTimespec(ts *Timespec) {
 	if ts == nil {
@@ -145,7 +281,7 @@ func traceEnd(r int, e unix.Errno) {
 	if e == 0 {
 		traceBuf = strconv.AppendInt(traceBuf, int64(r), 10)
 	}
-	traceFlush(e)
+	traceFlush('c', e)
 }
 
 // traceEndAddr is traceEnd for calls that return an address.
@@ -155,12 +291,14 @@ func traceEndAddr(addr uintptr, e unix.Errno) {
 		traceText("0x")
 		traceBuf = strconv.AppendUint(traceBuf, uint64(addr), 16)
 	}
-	traceFlush(e)
+	traceFlush('c', e)
 }
 
 // traceFlush appends the error e, if any, as "-1 EAGAIN (Resource
-// temporarily unavailable)", then writes the line and unlocks the trace.
-func traceFlush(e unix.Errno) {
+// temporarily unavailable)" — or, if Expect foresaw it, as expected — then
+// writes the line of kind 'c' (a call) or 'n' (a note) and unlocks the
+// trace.
+func traceFlush(kind byte, e unix.Errno) {
 	if e != 0 {
 		name := errnoName(e)
 		if name == "" {
@@ -175,10 +313,110 @@ func traceFlush(e unix.Errno) {
 			traceBuf[start] = c - 'a' + 'A'
 		}
 		traceText(")")
+		if e == traceExpect.errno {
+			traceText(" (expected: ")
+			traceText(traceExpect.why)
+			traceText(")")
+		}
 	}
-	traceText("\n")
-	traceOut.Write(traceBuf) // A failing trace must not fail the call it describes.
+	traceExpect.errno = 0
+	// The line's time: a call that took its ticket at its start shows
+	// then, one that took it at its end (entry < 0) shows then.
+	c, end := traceCur, nanotime()
+	at, took := c.entry, end-c.entry
+	if at < 0 {
+		at, took = end, end+c.entry
+	}
+	traceWrite(c.ticket, at, took, kind, traceBuf)
 	traceMu.Unlock()
+}
+
+// traceWrite writes one line: in record mode a record for the merger,
+// "TICKET TIME TOOK ROLE KIND TEXT" (tab-separated; times in ns), else the
+// line as the merger would print it. A failing trace must not fail the
+// call it describes: errors are dropped.
+func traceWrite(ticket uint64, at, took int64, kind byte, text []byte) {
+	b := traceOutBuf[:0] // reused: a traced call allocates nothing
+	if traceFD >= 0 {
+		b = strconv.AppendUint(b, ticket, 10)
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, at, 10)
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, took, 10)
+		b = append(append(append(b, '\t'), traceRole...), '\t', kind, '\t')
+		b = append(append(b, text...), '\n')
+		writeAll(rawWrite, traceFD, b)
+		if tickets != nil {
+			atomic.StoreUint64(&tickets[1+traceSlot], 0)
+		}
+	} else {
+		b = FormatTraceLine(b, at-traceStart, took, traceRole, kind, text)
+		traceOut.Write(b)
+	}
+	traceOutBuf = b
+}
+
+// FormatTraceLine appends the line a trace shows: the time since the
+// start, "[role] ", the text and, for a call (kind 'c'), the time it took:
+//
+//	0.000412 [p1] write(4, [12], 8) = 8 <0.000006>
+func FormatTraceLine(b []byte, at, took int64, role string, kind byte, text []byte) []byte {
+	b = appendSeconds(b, at, 10)
+	b = append(b, ' ')
+	if role != "" {
+		b = append(append(append(b, '['), role...), "] "...)
+	}
+	b = append(b, text...)
+	if kind == 'c' && took >= 1000 { // a call that took a microsecond or more
+		// (one that took less is shown without: it did not wait)
+		b = appendSeconds(append(b, " <"...), took, 0)
+		b = append(b, '>')
+	}
+	return append(b, '\n')
+}
+
+// appendSeconds appends ns as seconds with six decimals, right-aligned in
+// width characters.
+func appendSeconds(b []byte, ns int64, width int) []byte {
+	us := max(ns, 0) / 1000
+	var d [20]byte // the digits, backwards: six decimals first
+	n := 0
+	for n < 7 || us > 0 {
+		d[n] = byte('0' + us%10)
+		us /= 10
+		n++
+	}
+	for k := n + 1; k < width; k++ {
+		b = append(b, ' ')
+	}
+	for k := n - 1; k >= 0; k-- {
+		b = append(b, d[k])
+		if k == 6 {
+			b = append(b, '.')
+		}
+	}
+	return b
+}
+
+// rawWrite is write(2) without tracing: the trace's own.
+func rawWrite(fd int, p []byte) (int, error) {
+	n, e := syscall6(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
+	runtime.KeepAlive(p)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
+}
+
+// traceData appends a message: its contents as traceValues shows them and
+// its size ("[12], 8"), or only its size ("8 bytes").
+func traceData(p []byte, size int) {
+	if traceValues == nil {
+		traceBytes(size)
+		return
+	}
+	traceArg(traceValues(p))
+	traceInt(size)
 }
 
 type bitName struct {
@@ -330,4 +568,116 @@ func errnoName(e unix.Errno) string {
 		return "EOVERFLOW"
 	}
 	return ""
+}
+
+// TracePage maps the page of tickets a traced group shares (see
+// TraceRecords) from the memory file fd, 4096 bytes. Untraced: it is the
+// trace's own.
+func TracePage(fd int) ([]uint64, error) {
+	addr, _, e := unix.Syscall6(sysMmap, 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED, uintptr(fd), 0)
+	if e != 0 {
+		return nil, errnoErr("mmap", e)
+	}
+	page := memSlice(addr, 4096)
+	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(page))), 512), nil
+}
+
+// TraceOutput writes line, one line of the program's standard output
+// without its newline, in its place among the trace's lines: in record
+// mode the merger prints it on standard output.
+func TraceOutput(line []byte) {
+	traceMu.Lock()
+	t, at := ticket(), nanotime()
+	// A record is written at once (PIPE_BUF) only up to 4096 bytes: a
+	// longer line goes in parts ('p'), each one write, the last 'o'.
+	const part = 3 << 10
+	for len(line) > part {
+		traceWrite(t, at, 0, 'p', line[:part])
+		line = line[part:]
+	}
+	traceWrite(t, at, 0, 'o', line)
+	traceMu.Unlock()
+}
+
+// TraceStdout is standard output while a lab's process traces in record
+// mode: each line written goes to TraceOutput.
+type TraceStdout struct{}
+
+// Write writes p, whole lines, through TraceOutput.
+func (TraceStdout) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := 0
+		for i < len(p) && p[i] != '\n' {
+			i++
+		}
+		TraceOutput(p[:i])
+		p = p[min(i+1, len(p)):]
+	}
+	return n, nil
+}
+
+// Lines tells package cli's Output to write each line at once.
+func (TraceStdout) Lines() {}
+
+// ParseTraceLine splits a line of a trace (see FormatTraceLine) into its
+// time, the time the call took (0 if not shown), the role (without
+// brackets; "" if none) and the rest; ok is false if line is not one.
+func ParseTraceLine(line string) (at, took int64, role, text string, ok bool) {
+	i := 0
+	for i < len(line) && line[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(line) && line[j] != ' ' {
+		j++
+	}
+	if at, ok = seconds(line[i:j]); !ok || j == len(line) {
+		return 0, 0, "", "", false
+	}
+	text = line[j+1:]
+	if len(text) > 0 && text[0] == '[' {
+		if k := indexByte(text, ']'); k > 0 && k+1 < len(text) && text[k+1] == ' ' {
+			role, text = text[1:k], text[k+2:]
+		}
+	}
+	if n := len(text); n > 0 && text[n-1] == '>' {
+		for k := n - 2; k > 0; k-- {
+			if text[k] == '<' {
+				if d, ok := seconds(text[k+1 : n-1]); ok && text[k-1] == ' ' {
+					took, text = d, text[:k-1]
+				}
+				break
+			}
+		}
+	}
+	return at, took, role, text, true
+}
+
+// seconds parses "S.UUUUUU" into nanoseconds.
+func seconds(s string) (int64, bool) {
+	dot := indexByte(s, '.')
+	if dot <= 0 || len(s)-dot != 7 {
+		return 0, false
+	}
+	var v int64
+	for k := 0; k < len(s); k++ {
+		if k == dot {
+			continue
+		}
+		if s[k] < '0' || s[k] > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(s[k]-'0')
+	}
+	return v * 1000, true
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
 }

@@ -195,7 +195,7 @@ func TestModesTrace(t *testing.T) {
 		if r.Code != 0 {
 			t.Errorf("pipelab %q: status %d, stderr %q", c.args, r.Code, r.Stderr)
 		}
-		lines := text.Lines(r.Stderr)
+		lines := labtest.Untimed(r.Stderr)
 		if got := len(labtest.WithPrefix(lines, "[parent] pipe2(")); got != c.pipes {
 			t.Errorf("pipelab %q: %d pipe2 calls traced, want %d; stderr:\n%s", c.args, got, c.pipes, r.Stderr)
 		}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"ipclab/ipc"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 // JSON object of strings and numbers. It returns each field as its text,
 // numbers as written, strings without their quotes (they hold no escapes).
 func ParseJSON(line string) (map[string]string, error) {
-	bad := errors.New("not a line of bench -json: " + text.Quote(line))
+	bad := errors.New("not a line of bench -json: " + ipc.Quote(line))
 	s := strings.TrimSpace(line)
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
 		return nil, bad

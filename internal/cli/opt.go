@@ -6,6 +6,7 @@ package cli
 import (
 	"errors"
 	"io"
+	"ipclab/ipc"
 	"strings"
 
 	"ipclab/internal/text"
@@ -119,7 +120,7 @@ func (f *FlagSet) Parse(args []string) ([]string, error) {
 			}
 		}
 		if want := o.set(value); want != "" {
-			return nil, Usage("-" + name + ": " + text.Quote(value) + " is not " + want)
+			return nil, Usage("-" + name + ": " + ipc.Quote(value) + " is not " + want)
 		}
 	}
 	return nil, nil

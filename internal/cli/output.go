@@ -22,9 +22,12 @@ type Output struct {
 	err      error
 }
 
-// NewOutput wraps w; Flush must be called before the process ends.
+// NewOutput wraps w; Flush must be called before the process ends. Each
+// line is written at once to a terminal, and to a writer that asks for it
+// with a method Lines (a traced lab's standard output, ipc.TraceStdout).
 func NewOutput(w io.Writer) *Output {
-	return &Output{w: w, buf: make([]byte, 0, pipeBuf), lineMode: fd.IsTerminal(w)}
+	_, lines := w.(interface{ Lines() })
+	return &Output{w: w, buf: make([]byte, 0, pipeBuf), lineMode: lines || fd.IsTerminal(w)}
 }
 
 // Line writes s and a newline. A line longer than PIPE_BUF is written on

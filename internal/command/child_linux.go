@@ -2,14 +2,18 @@ package command
 
 import (
 	"io"
+	"strings"
 	"syscall"
 
 	"ipclab/internal/proc"
+	"ipclab/internal/record"
 	"ipclab/ipc"
 )
 
-// asChild runs c's child when args start one (see proc.AsChild); -trace
-// after the role turns on tracing under the role's name.
+// asChild runs c's child when args start one (see proc.AsChild). Its
+// trace: -trace=… (a traced lab's child, proc.Traced) sends its lines and
+// its standard output to the parent's merger; a bare -trace (pipelab's
+// guard) prints them on standard error.
 func asChild(c *Command, args []string, stdout, stderr io.Writer) (bool, error) {
 	if c.Child == nil {
 		return false, nil
@@ -19,6 +23,10 @@ func asChild(c *Command, args []string, stdout, stderr io.Writer) (bool, error) 
 		prepare = func(role string, args []string) { c.Orphan(role, untraced(args)) }
 	}
 	return proc.AsChild(args, prepare, func(role string, rest []string) error {
+		if rest, ok := proc.Traced(role, rest); ok {
+			ipc.SetTraceValues(record.Show)
+			return c.Child(role, rest, ipc.TraceStdout{}, stderr)
+		}
 		if len(rest) > 0 && rest[0] == "-trace" {
 			ipc.SetTrace(stderr, role)
 		}
@@ -26,10 +34,11 @@ func asChild(c *Command, args []string, stdout, stderr io.Writer) (bool, error) 
 	})
 }
 
-// untraced is a child's arguments without -trace.
+// untraced is a child's arguments without its trace's: -trace, or
+// -trace=… and -fd=….
 func untraced(args []string) []string {
-	if len(args) > 0 && args[0] == "-trace" {
-		return args[1:]
+	for len(args) > 0 && (args[0] == "-trace" || strings.HasPrefix(args[0], "-trace=") || strings.HasPrefix(args[0], "-fd=")) {
+		args = args[1:]
 	}
 	return args
 }

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"ipclab/internal/cli"
-	"ipclab/internal/text"
+	"ipclab/ipc"
 )
 
 // A Command is one entry of the command table.
@@ -146,7 +146,14 @@ func (c *Command) Flags(stdout io.Writer) *cli.FlagSet {
 // Usage is what -h prints: the synopsis of c and its subcommands, what c
 // does, its options, its subcommands and examples.
 func (c *Command) Usage() string {
-	s := "Usage: " + strings.Join(c.Forms(), "\n       ") + "\n"
+	s := "Usage:"
+	for i, f := range c.Forms() {
+		if i > 0 {
+			s += "\n      "
+		}
+		s += " " + f
+	}
+	s += "\n"
 	if c.Text != "" {
 		s += "\n" + c.Text
 	}
@@ -156,7 +163,7 @@ func (c *Command) Usage() string {
 	if len(c.Subs) > 0 {
 		s += "\nCommands (" + c.Path() + " COMMAND -h tells more):\n"
 		for _, sub := range c.Subs {
-			s += "  " + sub.Name + strings.Repeat(" ", max(1, 9-len(sub.Name))) + sub.Summary + "\n"
+			s += "  " + (sub.Name + "         ")[:max(9, len(sub.Name)+1)] + sub.Summary + "\n"
 		}
 	}
 	if c.Example != "" {
@@ -186,7 +193,7 @@ func (c *Command) Forms() []string {
 // a subcommand's name, or followed by more arguments (a file would be the
 // last).
 func (c *Command) unknown(arg string, more bool) error {
-	if arg == "" || arg[0] == '-' || strings.ContainsAny(arg, "./") || exists(arg) {
+	if arg == "" || arg[0] == '-' || strings.IndexByte(arg, '.') >= 0 || strings.IndexByte(arg, '/') >= 0 || exists(arg) {
 		return nil // an option, or a file's name
 	}
 	if !more && c.suggest(arg) == "" {
@@ -198,15 +205,18 @@ func (c *Command) unknown(arg string, more bool) error {
 // Unknown is the usage error for arg, which is none of c's subcommands:
 // it suggests the closest, or lists them.
 func (c *Command) Unknown(arg string) error {
-	msg := "unknown command " + text.Quote(arg)
+	msg := "unknown command " + ipc.Quote(arg)
 	if s := c.suggest(arg); s != "" {
 		return cli.Usage(msg + " (did you mean " + s + "?)")
 	}
-	var names []string
-	for _, s := range c.Subs {
-		names = append(names, s.Name)
+	msg += " (" + c.Path() + " has "
+	for i, s := range c.Subs {
+		if i > 0 {
+			msg += ", "
+		}
+		msg += s.Name
 	}
-	return cli.Usage(msg + " (" + c.Path() + " has " + strings.Join(names, ", ") + ")")
+	return cli.Usage(msg + ")")
 }
 
 // suggest returns the subcommand of c that typed is closest to, if it is

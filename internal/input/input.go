@@ -6,6 +6,7 @@ package input
 import (
 	"errors"
 	"io"
+	"ipclab/ipc"
 	"math"
 	"strconv"
 
@@ -121,7 +122,7 @@ func Int(tok string, long bool) (int64, error) {
 	if long {
 		tok += "..."
 	}
-	return 0, errors.New(text.Quote(tok) + what)
+	return 0, errors.New(ipc.Quote(tok) + what)
 }
 
 // allDigits reports whether s is a sign and digits only: the start of an

@@ -12,6 +12,7 @@ import (
 	"ipclab/internal/command"
 	"ipclab/internal/input"
 	"ipclab/internal/proc"
+	"ipclab/internal/record"
 	"ipclab/ipc"
 )
 
@@ -56,8 +57,9 @@ func (r *Run) Data(rest []string, stdin io.Reader, stdout io.Writer) (*input.Dat
 func (r *Run) Dialogue() bool { return *r.dialogue }
 
 // Group starts the parent's process group, which gives up on a child
-// stopped for -timeout; with -trace the parent's system calls and its
-// children's births, stops and deaths go to stderr.
+// stopped for -timeout; with -trace the system calls of the parent and
+// its children, and the children's births, stops and deaths, go to stderr
+// in order (see proc.Group.TraceTo).
 func (r *Run) Group(prog string, stdout, stderr io.Writer) (*proc.Group, error) {
 	g, err := proc.NewGroup(prog, stdout, stderr)
 	if err != nil {
@@ -65,26 +67,20 @@ func (r *Run) Group(prog string, stdout, stderr io.Writer) (*proc.Group, error) 
 	}
 	g.Timeout = *r.timeout
 	if *r.trace {
-		ipc.SetTrace(stderr, "parent")
-		g.Trace = stderr
+		if err := g.TraceTo(); err != nil {
+			g.Close()
+			return nil, err
+		}
+		ipc.SetTraceValues(record.Show)
 	}
 	return g, nil
 }
 
-// ChildArgs are the options a child must be given: -trace if set. (Not
-// inlined: the labs call it often, and a call is smaller.)
-//
-//go:noinline
-func (r *Run) ChildArgs(args ...string) []string {
-	if *r.trace {
-		return append([]string{"-trace"}, args...)
-	}
-	return args
-}
-
-// Trace turns on tracing of this process's system calls under role, if on.
+// Trace turns on tracing of this process's system calls under role, if
+// on, showing the records it moves as values ([12]).
 func Trace(on bool, stderr io.Writer, role string) {
 	if on {
 		ipc.SetTrace(stderr, role)
+		ipc.SetTraceValues(record.Show)
 	}
 }

@@ -3,6 +3,7 @@
 package lab
 
 import (
+	"ipclab/ipc"
 	"strings"
 
 	"ipclab/internal/cli"
@@ -44,7 +45,7 @@ func (w *Where) Resolve(arg string) error {
 		}
 		k, ok := ParseKey(*w.key)
 		if !ok {
-			return cli.Usage("-key: " + text.Quote(*w.key) + " is not a key: a non-zero number such as 42 or 0x2a")
+			return cli.Usage("-key: " + ipc.Quote(*w.key) + " is not a key: a non-zero number such as 42 or 0x2a")
 		}
 		w.Key = k
 		return nil
@@ -59,7 +60,7 @@ func (w *Where) Resolve(arg string) error {
 		name = name[1:]
 	}
 	if name == "" || name == "." || name == ".." || strings.IndexByte(name, '/') >= 0 || len(name) > nameMax {
-		return cli.Usage("invalid name " + text.Quote(name) + ": a name is 1 to 255 bytes, without /, and not . or ..")
+		return cli.Usage("invalid name " + ipc.Quote(name) + ": a name is 1 to 255 bytes, without /, and not . or ..")
 	}
 	w.Name = "/" + name
 	return nil

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"ipclab/internal/proc"
+	"ipclab/ipc"
 )
 
 // Deadline bounds one run of a lab: not a speed limit, a guard against a
@@ -326,4 +327,21 @@ func Tool(t testing.TB, name string) string {
 		t.Fatalf("this test needs %s on PATH: %v", name, err)
 	}
 	return p
+}
+
+// Untimed returns the lines of a lab's trace (its standard error) without
+// their times (see ipc.ParseTraceLine), as "[p1] write(4, [12], 8) = 8";
+// lines that are not the trace's stay as they are.
+func Untimed(stderr string) []string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if _, _, role, text, ok := ipc.ParseTraceLine(l); ok {
+			if role != "" {
+				text = "[" + role + "] " + text
+			}
+			l = text
+		}
+		lines = append(lines, l)
+	}
+	return lines
 }

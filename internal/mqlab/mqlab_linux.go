@@ -78,6 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer syscall.Close(data)
+	g.Describe(data, "the items to send, in a memory file the parent wrote")
 	// Both children get the queue's descriptor (POSIX) on fd 5, or its
 	// identifier (System V) as an argument; p1 gets the data on fd 4
 	// (proc.FirstFD).
@@ -93,6 +94,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return advise(err, msgHints)
 		}
 		g.Cleanup(func() error {
+			ipc.Expect(unix.EINVAL, "p2 removed the queue already, at the end message")
 			if err := ipc.MsgRemove(id); !errors.Is(err, unix.EINVAL) {
 				return err
 			}
@@ -116,6 +118,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		fds = append(fds, mqd)
+		g.Describe(mqd, "the message queue, opened O_RDWR (its name is gone already)")
 	}
 	switch {
 	case *prio:
@@ -123,7 +126,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *notify:
 		qargs = append(qargs, "notify")
 	}
-	cargs := r.ChildArgs(qargs...)
+	cargs := qargs
 	if *notify {
 		// p2 first: p1 starts once p2 has registered with mq_notify (it
 		// closes its end of the pipe ready), so p2 surely waits for the

@@ -5,6 +5,7 @@ package mqlab
 import (
 	"errors"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -33,7 +34,15 @@ func notified(mqd, ready int, out *cli.Output) error {
 		return err
 	}
 	if !blocked {
-		return ipc.NewSyscallError("execve", syscall.Exec("/proc/self/exe", fd.Args(), syscall.Environ()))
+		// Again, but without the -fd=… of a trace: p2 said what its
+		// descriptors are already.
+		var argv []string
+		for _, a := range fd.Args() {
+			if !strings.HasPrefix(a, "-fd=") {
+				argv = append(argv, a)
+			}
+		}
+		return ipc.NewSyscallError("execve", syscall.Exec("/proc/self/exe", argv, syscall.Environ()))
 	}
 	sev := &ipc.SigEvent{Notify: ipc.SigevSignal, Signo: int32(syscall.SIGUSR1)}
 	// A deadline already past makes mq_timedreceive return at once

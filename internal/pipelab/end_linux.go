@@ -1,8 +1,8 @@
 package pipelab
 
 import (
-	"errors"
 	"io"
+	"ipclab/internal/cli"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -52,7 +52,9 @@ func endpoint(path string, flags, std int, trace bool) (fd int, done func(), err
 		fd = -1
 	}
 	done = func() {
-		if fd >= 0 {
+		// The writer's end is closed by sender, after the end marker (the
+		// reader sees end of file then); the reader's here.
+		if fd >= 0 && flags == unix.O_RDONLY {
 			ipc.Close(fd)
 		}
 		if made {
@@ -110,8 +112,11 @@ func guard(path string) error {
 		syscall.Exit(0)
 	})
 	var e unix.Errno
-	if err := ipc.Mkfifo(path, 0o600); err != nil && !errors.As(err, &e) {
-		e = unix.EINVAL // NUL in the path
+	if err := ipc.Mkfifo(path, 0o600); err != nil {
+		var ok bool
+		if e, ok = cli.As[unix.Errno](err); !ok {
+			e = unix.EINVAL // NUL in the path
+		}
 	}
 	syscall.Write(proc.FirstFD, []byte{byte(e)})
 	if e != 0 {

@@ -82,6 +82,11 @@ func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.W
 			npipes = i // the ends made so far
 		}
 	}
+	which := [2]string{" of the pipe", " of the acknowledgements' pipe (p2 to p1)"}
+	for i := 0; i < npipes; i++ {
+		g.Describe(ends[2*i], "write end"+which[i])
+		g.Describe(ends[2*i+1], "read end"+which[i])
+	}
 	if err == nil {
 		if m.writers > 0 && len(values) > 0 && values[len(values)-1] == 0 {
 			// No 0 crosses the pipe: each writer ends by closing its end.
@@ -89,6 +94,7 @@ func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.W
 		}
 		var data int
 		if data, err = proc.DataFile(values); err == nil {
+			g.Describe(data, "the items to send, in a memory file the parent wrote")
 			err = startOn(g, r, m, ends, data)
 			syscall.Close(data)
 		}
@@ -111,7 +117,6 @@ func startOn(g *proc.Group, r *lab.Run, m mode, ends [4]int, data int) error {
 	case m.duplex:
 		args = []string{"duplex"}
 	}
-	args = r.ChildArgs(args...)
 	wr, rd := ends[0], ends[1]
 	if m.writers == 0 {
 		p1, p2 := []int{wr, data}, []int{rd}

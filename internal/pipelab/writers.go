@@ -12,6 +12,7 @@ package pipelab
 import (
 	"errors"
 	"io"
+	"ipclab/ipc"
 	"strconv"
 
 	"ipclab/internal/cli"
@@ -45,7 +46,7 @@ func parseMode(duplex bool, writers, size string) (mode, error) {
 	if writers != unset {
 		n, ok := text.Atoi(writers)
 		if !ok || n < 1 || n > maxWriters {
-			return m, cli.Usage("-writers: " + text.Quote(writers) + " is not a number of writers from 1 to 64")
+			return m, cli.Usage("-writers: " + ipc.Quote(writers) + " is not a number of writers from 1 to 64")
 		}
 		m.writers = n
 	}
@@ -55,7 +56,7 @@ func parseMode(duplex bool, writers, size string) (mode, error) {
 		case m.writers == 0:
 			return m, cli.Usage("-size goes with -writers")
 		case !ok || n < headerSize || n > maxSize:
-			return m, cli.Usage("-size: " + text.Quote(size) + " is not a record size from 24 to 1048576")
+			return m, cli.Usage("-size: " + ipc.Quote(size) + " is not a record size from 24 to 1048576")
 		}
 		m.size = n
 	}
@@ -81,11 +82,22 @@ func writersChild(role string, args []string, out *cli.Output) error {
 	if err != nil {
 		return err
 	}
+	ipc.SetTraceValues(showRecord)
 	p := pipeEnd(proc.FirstFD)
 	if v[0] == 0 {
 		return reader(p, v[1], v[2], values, out)
 	}
 	return childError(role+": ", writer(p, v[0], v[1], v[2], values, out))
+}
+
+// showRecord shows a writer's record in a trace: "{writer 3, #12: 34}";
+// a read that got a part of one (torn, or a short read) by its size.
+func showRecord(b []byte) string {
+	if len(b) < headerSize {
+		return strconv.Itoa(len(b)) + " bytes"
+	}
+	return "{writer " + strconv.FormatInt(record.Get(b), 10) + ", #" + strconv.FormatInt(record.Get(b[record.Size:]), 10) +
+		": " + strconv.FormatInt(record.Get(b[2*record.Size:]), 10) + "}"
 }
 
 // share is how many records writer id (1 to n) sends: the items are dealt

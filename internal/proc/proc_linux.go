@@ -28,6 +28,7 @@ import (
 	"ipclab/internal/cli"
 	"ipclab/internal/fd"
 	"ipclab/internal/text"
+	"ipclab/ipc"
 )
 
 // roleArg is the hidden first argument that makes a lab binary a child.
@@ -130,6 +131,7 @@ type Child struct {
 	_       [0]func() // not comparable: no equality function in the binary
 	Name    string
 	Pid     int
+	slot    int // its place in the trace's page of tickets
 	exited  bool
 	stopped int64          // when it was seen stopped (CLOCK_MONOTONIC ns), 0 while it runs
 	stopSig syscall.Signal // what stopped it
@@ -141,7 +143,7 @@ type Group struct {
 	prog     string
 	stdio    [4]uintptr // stdin, stdout, stderr, the lifeline
 	life     int        // the lifeline's write end
-	Trace    io.Writer  // if set, how each child started and ended
+	tracer   *tracer    // a traced group's: see TraceTo
 	children []*Child
 	cleanups []func() error
 	closed   bool
@@ -192,6 +194,17 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 	if sub != "" {
 		argv = []string{g.prog, sub, roleArg + name}
 	}
+	slot := 0
+	if g.tracer != nil {
+		var extra []string
+		files, extra = g.tracer.childTrace(files)
+		for _, fd := range files[len(files)-2:] {
+			fds = append(fds, uintptr(fd))
+		}
+		slot = g.tracer.children
+		args = append(extra, args...)
+	}
+	tc := ipc.TraceStart(false) // the child's lines come after
 	pid, err := syscall.ForkExec("/proc/self/exe", append(argv, args...), &syscall.ProcAttr{
 		Env:   syscall.Environ(),
 		Files: fds,
@@ -200,9 +213,9 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 	if err != nil {
 		return nil, syscallError("fork/exec "+name, err)
 	}
-	c := &Child{Name: name, Pid: pid}
+	c := &Child{Name: name, Pid: pid, slot: slot}
 	g.children = append(g.children, c)
-	g.trace("[parent] fork+exec(/proc/self/exe, " + name + ") = " + strconv.Itoa(pid) + "\n")
+	ipc.TraceLine(tc, "fork+exec(/proc/self/exe, "+name+") = "+strconv.Itoa(pid))
 	return c, nil
 }
 
@@ -246,13 +259,6 @@ func Fields(s string, sep byte) []string {
 		s = s[min(i+1, len(s)):]
 	}
 	return f
-}
-
-// trace writes the line s (newline included) to Trace, if set.
-func (g *Group) trace(s string) {
-	if g.Trace != nil {
-		io.WriteString(g.Trace, s)
-	}
 }
 
 // Wait waits for every child to end. It returns an error as soon as a
@@ -304,6 +310,7 @@ func (g *Group) reap(options int) error {
 			opts |= syscall.WNOHANG
 		}
 		var ws syscall.WaitStatus
+		tc := ipc.TraceStart(true) // a child's end comes after its last line
 		pid, err := syscall.Wait4(-1, &ws, opts, nil)
 		if err == syscall.EINTR {
 			continue
@@ -324,7 +331,7 @@ func (g *Group) reap(options int) error {
 			if c.Pid != pid || c.exited {
 				continue
 			}
-			if err := g.changed(c, ws); err != nil {
+			if err := g.changed(c, ws, tc); err != nil {
 				return err
 			}
 		}
@@ -364,9 +371,12 @@ func (g *Group) running() int {
 
 // changed records a child's end, stop or continuation, and says whether
 // it failed.
-func (g *Group) changed(c *Child, ws syscall.WaitStatus) error {
+func (g *Group) changed(c *Child, ws syscall.WaitStatus, tc ipc.TraceCall) error {
 	what := c.Name + " " + Describe(ws)
-	g.trace("[parent] wait4(" + strconv.Itoa(c.Pid) + ") = " + what + "\n")
+	if g.tracer != nil && !ws.Stopped() && !ws.Continued() {
+		g.tracer.ended(c.slot)
+	}
+	ipc.TraceLine(tc, "wait4("+strconv.Itoa(c.Pid)+") = "+what)
 	switch {
 	case ws.Stopped():
 		c.stopped, c.stopSig = monotonic(), ws.StopSignal()
@@ -435,8 +445,13 @@ func (g *Group) Close() error {
 	}
 	for _, c := range g.children {
 		if !c.exited {
-			wait(c.Pid)
+			tc := ipc.TraceStart(true)
+			ws := wait(c.Pid)
 			c.exited = true
+			if g.tracer != nil {
+				g.tracer.ended(c.slot)
+			}
+			ipc.TraceLine(tc, "wait4("+strconv.Itoa(c.Pid)+") = "+c.Name+" "+Describe(ws))
 		}
 	}
 	var first error
@@ -447,5 +462,8 @@ func (g *Group) Close() error {
 	}
 	syscall.Close(g.life)
 	syscall.Close(int(g.stdio[lifeline]))
+	if g.tracer != nil {
+		g.tracer.finish()
+	}
 	return first
 }

@@ -4,6 +4,8 @@
 // understand each other.
 package record
 
+import "strconv"
+
 // Size is the size of one record in bytes. It is far below PIPE_BUF (4096),
 // so every record written to a pipe arrives whole.
 const Size = 8
@@ -43,4 +45,24 @@ func Decode(b []byte) []int64 {
 		values[i] = Get(b[i*Size:])
 	}
 	return values
+}
+
+// Show shows records as a trace does: the values in brackets, "[12]" or
+// "[12 34]", "[]" for none (the message queues' end); bytes that are not
+// whole records as "N bytes".
+func Show(b []byte) string {
+	if len(b)%Size != 0 {
+		return strconv.Itoa(len(b)) + " bytes"
+	}
+	s := "["
+	for i := 0; i < len(b); i += Size {
+		if i > 0 {
+			s += " "
+		}
+		if i >= 4*Size {
+			return s + "... " + strconv.Itoa(len(b)/Size) + " records]"
+		}
+		s += strconv.FormatInt(Get(b[i:]), 10)
+	}
+	return s + "]"
 }

@@ -193,6 +193,11 @@ func writeResults(seg []byte, values []int64, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if ipc.Tracing() {
+		res, sum := view(seg)
+		ipc.TraceNote("stored result = " + list(res) + " and sum = " + strconv.FormatInt(*sum, 10) +
+			" in the segment: stores to shared memory, no system call")
+	}
 	if err = report(stdout, "process p1", seg); err != nil {
 		atomic.StoreUint32(word(seg, offClaim), 0)
 		return err

@@ -90,7 +90,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// Every child gets the data on fd 3, the segment's descriptor, if it
 	// has one, on the next (see attach).
 	files[0] = data
-	cargs = r.ChildArgs(append(cargs, sargs...)...)
+	cargs = append(cargs, sargs...)
+	g.Describe(data, "the items, in a memory file the parent wrote")
+	if len(files) > 1 {
+		g.Describe(files[1], "the shared memory's file, to map")
+	}
 	for _, role := range roles {
 		if _, err = g.Start(role, files, cargs...); err != nil {
 			break
@@ -108,7 +112,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		// whether p1 died or a signal came instead.
 		err = await(seg, &ipc.Timespec{Nsec: 100e6}, g.Check)
 		if err == nil {
-			err = report(stdout, "main program", seg)
+			if ipc.Tracing() {
+				ipc.TraceNote("reads result and sum in the segment: loads from shared memory, no system call")
+			}
+			err = report(g.Stdout(stdout), "main program", seg)
 		}
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 
 	"ipclab/internal/cli"
 	"ipclab/internal/ring"
+	"ipclab/ipc"
 )
 
 // streamSlots is the ring's capacity in items: small next to a long
@@ -36,6 +37,13 @@ func stream(role string, count int64, values []int64, seg []byte, stdout io.Writ
 				v = values[i]
 			}
 			*(*int64)(unsafe.Pointer(&q.Reserve()[0])) = v
+			if ipc.Tracing() {
+				tc := ipc.TraceStart(false) // before p2 can take it
+				q.Commit()
+				ipc.TraceNoteAt(tc, "ring["+strconv.FormatInt(i%streamSlots, 10)+"] = "+strconv.FormatInt(v, 10)+
+					" (a store to shared memory, no system call)")
+				continue
+			}
 			q.Commit()
 		}
 		q.Close()
@@ -50,6 +58,10 @@ func stream(role string, count int64, values []int64, seg []byte, stdout io.Writ
 		}
 		v := *(*int64)(unsafe.Pointer(&s[0]))
 		q.Release()
+		if ipc.Tracing() {
+			ipc.TraceNote("took " + strconv.FormatInt(v, 10) + " from ring[" + strconv.FormatInt(n%streamSlots, 10) +
+				"] (a load from shared memory)")
+		}
 		if n++; count == 0 {
 			out.Line(strconv.FormatInt(v, 10))
 		} else if n == 1 {

@@ -40,7 +40,7 @@ func runClean(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	for _, a := range rest {
 		pid, ok := text.Atoi(a)
 		if !ok || pid <= 0 {
-			return cli.Usage("clean: " + text.Quote(a) + " is not a process id (see ipclab clean -h)")
+			return cli.Usage("clean: " + ipc.Quote(a) + " is not a process id (see ipclab clean -h)")
 		}
 		only[pid] = true
 	}

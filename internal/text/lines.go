@@ -3,6 +3,8 @@ package text
 import (
 	"strconv"
 	"strings"
+
+	"ipclab/ipc"
 )
 
 // Lines splits output into its lines, keeping empty ones; a final newline
@@ -25,14 +27,14 @@ func Lines(s string) []string {
 func Diff(got, want []string) string {
 	for i := 0; i < len(got) && i < len(want); i++ {
 		if got[i] != want[i] {
-			return "line " + strconv.Itoa(i+1) + " is " + Quote(got[i]) + ", want " + Quote(want[i])
+			return "line " + strconv.Itoa(i+1) + " is " + ipc.Quote(got[i]) + ", want " + ipc.Quote(want[i])
 		}
 	}
 	switch {
 	case len(got) > len(want):
-		return "unexpected line " + Quote(got[len(want)])
+		return "unexpected line " + ipc.Quote(got[len(want)])
 	case len(got) < len(want):
-		return "missing line " + Quote(want[len(got)])
+		return "missing line " + ipc.Quote(want[len(got)])
 	}
 	return ""
 }
