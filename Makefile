@@ -11,7 +11,7 @@ WASI    := pipelab mqlab shmlab
 # another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm test check clean cross image image-deps bench soak docs sizes FORCE
+.PHONY: all build run wasm test check clean cross image image-deps bench soak docs sizes diagrams FORCE
 
 all: build
 
@@ -99,6 +99,19 @@ clean:
 # from which make docs fills the documentation's size tables.
 sizes: build image wasm out/initramfs-amd64.cpio.xz out/initramfs-arm64.cpio.xz
 	$(GO) run ./scripts/sizes
+
+# A trace and its diagram per lab, from a real run on the sheet's sample
+# (the lab's -trace, drawn by ipclab diagram): docs/diagrams/LAB.trace and
+# LAB.svg, which the README shows.
+DIAGRAMS := pipelab:pipe mqlab:queue shmlab:shm
+diagrams: build
+	@mkdir -p docs/diagrams
+	@set -e; for d in $(DIAGRAMS); do \
+	  l=$${d%%:*}; f=testdata/$${d##*:}.txt; \
+	  echo "$(BIN)/ipclab $$l -trace $$f 2> docs/diagrams/$$l.trace"; \
+	  $(BIN)/ipclab $$l -trace $$f 2> docs/diagrams/$$l.trace >/dev/null; \
+	  $(BIN)/ipclab diagram docs/diagrams/$$l.trace > docs/diagrams/$$l.svg; \
+	done
 
 # The documentation's generated parts: each command's doc comment and the
 # README's synopses from the command table, the size tables from make

@@ -1,7 +1,8 @@
 #!/bin/bash
 # deps.sh installs what booting the lab and building its SD-card image need
 # and is missing: QEMU for x86_64, aarch64 and 32-bit arm, xz, cpio, lz4,
-# sfdisk, mkfs.vfat and mtools; and gcc, for the benchmark's C reference.
+# sfdisk, mkfs.vfat and mtools; gcc, for the benchmark's C reference; and
+# xmllint and Chromium, which the diagram tests check ipclab diagram with.
 # It does nothing when all of them are present.
 #
 # Synopsis: scripts/deps.sh
@@ -26,6 +27,11 @@ for tool in "${!pkg_of[@]}"; do
 done
 # make bench and its test build the C reference, scripts/ref.c.
 command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+# The diagram tests (ipclab diagram) check the SVG with xmllint and render
+# it in headless Chromium, with a font that has the labels' characters.
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v chromium >/dev/null || missing+=(chromium)
+[[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ]] || missing+=(fonts-dejavu-core)
 if ((${#missing[@]} == 0)); then
 	exit 0
 fi

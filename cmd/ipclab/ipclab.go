@@ -8,6 +8,7 @@
 //	ipclab COMMAND [ARG...]
 //	ipclab bench [-size BYTES] [-count N]
 //	ipclab clean [-n] [PID...]
+//	ipclab diagram [-rows N] [TRACE]
 //
 // Description:
 //
@@ -62,6 +63,11 @@
 //
 //	-n   dry run: print what would be removed, remove nothing
 //	-h   this help
+//
+// Options of ipclab diagram:
+//
+//	-rows N   lines drawn before the summary (default 60)
+//	-h        this help
 //
 // Example:
 //

@@ -36,7 +36,7 @@ ipclab mqlab -sysv FILE, or through a link named mqlab), or one of its own.
   ipclab bench -size 64
 `,
 	Needs: "running the labs needs a Linux kernel; WASI preview 1 cannot start processes" + cli.TryNative,
-	Subs:  []*command.Command{pipelab.Command, mqlab.Command, shmlab.Command, benchCmd, clean},
+	Subs:  []*command.Command{pipelab.Command, mqlab.Command, shmlab.Command, benchCmd, clean, diagramCmd},
 }
 
 var benchCmd = &command.Command{
@@ -71,4 +71,26 @@ it removes; with PIDs, only what those processes made.
   -h   this help
 `,
 	Needs: "there are no IPC objects to clean under WASI preview 1" + cli.TryNative,
+}
+
+var diagramCmd = &command.Command{
+	Name:     "diagram",
+	Summary:  "draws a lab's -trace as a sequence diagram (SVG)",
+	Synopsis: []string{"[-rows N] [TRACE]"},
+	Text: `Reads the trace of a lab run with -trace (the file TRACE, or standard
+input) and writes an SVG sequence diagram of it to standard output: a lane
+for the parent, each child and each IPC object (the pipe, the queue, the
+ring in shared memory); each system call a mark at its place in time,
+with what it moved; each message an arrow from its send to its receive;
+the time a process spent waiting in a call shaded on its lane; and how
+full the object was (bytes in the pipe, messages in the queue) drawn along
+the object's lane. A long run shows its first N lines, then a summary.
+`,
+	Options: `  -rows N   lines drawn before the summary (default 60)
+  -h        this help
+`,
+	Example: `  mqlab -sysv -trace testdata/queue.txt 2> mq.trace
+  ipclab diagram mq.trace > mq.svg
+`,
+	Needs: "the diagram is ipclab's on Linux" + cli.TryNative,
 }
