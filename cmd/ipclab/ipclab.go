@@ -6,8 +6,9 @@
 //
 //	ipclab [-data DIR] [-poweroff]
 //	ipclab COMMAND [ARG...]
-//	ipclab bench [-size BYTES] [-count N]
+//	ipclab ipcs
 //	ipclab clean [-n] [PID...]
+//	ipclab bench [-size BYTES] [-count N]
 //	ipclab diagram [-rows N] [TRACE]
 //
 // Description:
@@ -53,16 +54,20 @@
 //	            ipclab.shell=1 on the kernel command line, return at once
 //	-h          this help
 //
-// Options of ipclab bench:
+// Options of ipclab ipcs:
 //
-//	-size BYTES  only this message size
-//	-count N     messages or round trips per run (default: about a second's worth)
-//	-h           this help
+//	-h   this help
 //
 // Options of ipclab clean:
 //
 //	-n   dry run: print what would be removed, remove nothing
 //	-h   this help
+//
+// Options of ipclab bench:
+//
+//	-size BYTES  only this message size
+//	-count N     messages or round trips per run (default: about a second's worth)
+//	-h           this help
 //
 // Options of ipclab diagram:
 //

@@ -70,7 +70,7 @@ func TestMulticall(t *testing.T) {
 			"mqlab: unknown command \"frobnicate\" (mqlab has send, recv, stat, rm, bench)\n"},
 		{"ipclab", []string{"benhc"}, 2, "", "ipclab: unknown command \"benhc\" (did you mean bench?)\n"},
 		{"ipclab", []string{"frobnicate"}, 2, "",
-			"ipclab: unknown command \"frobnicate\" (ipclab has pipelab, mqlab, shmlab, bench, clean, diagram)\n"},
+			"ipclab: unknown command \"frobnicate\" (ipclab has pipelab, mqlab, shmlab, ipcs, clean, bench, diagram)\n"},
 		{"ipclab", []string{"mqlab", "no-such-file"}, 1, "", "mqlab: no-such-file: no such file or directory\n"},
 		{"ipclab", []string{"mqlab", "-x"}, 2, "", "mqlab: unknown option -x (see mqlab -h)\n"},
 		{"ipclab", []string{"mqlab", "send", "-x"}, 2, "", "mqlab: unknown option -x (see mqlab send -h)\n"},

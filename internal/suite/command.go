@@ -36,7 +36,7 @@ ipclab mqlab -sysv FILE, or through a link named mqlab), or one of its own.
   ipclab bench -size 64
 `,
 	Needs: "running the labs needs a Linux kernel; WASI preview 1 cannot start processes" + cli.TryNative,
-	Subs:  []*command.Command{pipelab.Command, mqlab.Command, shmlab.Command, benchCmd, clean, diagramCmd},
+	Subs:  []*command.Command{pipelab.Command, mqlab.Command, shmlab.Command, ipcsCmd, clean, benchCmd, diagramCmd},
 }
 
 var benchCmd = &command.Command{
@@ -93,4 +93,22 @@ the object's lane. A long run shows its first N lines, then a summary.
   ipclab diagram mq.trace > mq.svg
 `,
 	Needs: "the diagram is ipclab's on Linux" + cli.TryNative,
+}
+
+var ipcsCmd = &command.Command{
+	Name:     "ipcs",
+	Summary:  "lists the IPC objects that exist now, with owner, mode, size and messages",
+	Synopsis: []string{""},
+	Text: `Lists the IPC objects of this machine (of this container's IPC namespace)
+that exist now: POSIX message queues (/dev/mqueue, where the mqueue file
+system is mounted), System V message queues, shared memory segments and
+semaphore sets (/proc/sysvipc), and POSIX shared memory (/dev/shm), each
+with its owner, mode and size, and a queue's messages. Run it while a lab
+or a named object (mqlab send -name lab) is there to see it.
+`,
+	Options: `  -h   this help
+`,
+	Example: `  mqlab send -name lab testdata/queue.txt; ipclab ipcs; mqlab recv -name lab
+`,
+	Needs: "there are no IPC objects to list under WASI preview 1" + cli.TryNative,
 }

@@ -7,11 +7,13 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
 	"ipclab"
 	"ipclab/internal/cli"
+	"ipclab/internal/command"
 	"ipclab/internal/input"
 	"ipclab/internal/proc"
 	"ipclab/internal/text"
@@ -22,6 +24,7 @@ func init() {
 	Command.Run = run
 	benchCmd.Run = runBench
 	clean.Run = runClean
+	ipcsCmd.Run = runIpcs
 }
 
 // A lab is one of the three programs, its sample and the check of its
@@ -49,8 +52,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return Command.Unknown(rest[0])
 	}
 	if *poweroff && shellWanted() {
-		io.WriteString(stdout, "ipclab: ipclab.shell=1: the labs are on PATH, their samples in /data\n")
-		return nil
+		return shell(stdout, stderr)
 	}
 	var failed []string
 	for _, l := range labs {
@@ -75,6 +77,51 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return &cli.Quiet{Err: errors.New("labs failed")}
 	}
 	return nil
+}
+
+// shell runs the boot image's shell for a student to look around, and
+// powers the machine off when it exits: exit ends the machine cleanly
+// (init, were it to see its last command end, would panic the kernel).
+// It mounts the mqueue file system first, so that ipclab ipcs sees the
+// POSIX queues. The shell runs in its own process group, the terminal's
+// foreground one, so that Ctrl-C reaches it and what it runs, not this
+// process, which waits.
+func shell(stdout, stderr io.Writer) error {
+	syscall.Mkdir("/dev/mqueue", 0o1777)
+	if err := syscall.Mount("none", "/dev/mqueue", "mqueue", 0, ""); err != nil && err != syscall.EBUSY {
+		io.WriteString(stderr, "ipclab: mount /dev/mqueue: "+err.Error()+" (ipclab ipcs cannot list POSIX queues)\n")
+	}
+	io.WriteString(stdout, "ipclab: ipclab.shell=1: the labs are on PATH (pipelab, mqlab, shmlab, ipclab), their samples in /data;\n"+
+		"ls and cat look around, ipclab ipcs lists the IPC objects; exit powers the machine off.\n")
+	sh := ""
+	for _, p := range []string{"/bbin/gosh", "/bin/gosh", "/bin/sh"} {
+		var st syscall.Stat_t
+		if syscall.Stat(p, &st) == nil {
+			sh = p
+			break
+		}
+	}
+	if sh == "" {
+		io.WriteString(stderr, "ipclab: no shell in this image (gosh or sh)\n")
+		return powerOff()
+	}
+	pid, err := syscall.ForkExec(sh, []string{command.Base(sh)}, &syscall.ProcAttr{
+		Env:   syscall.Environ(),
+		Files: []uintptr{0, 1, 2},
+		Sys:   &syscall.SysProcAttr{Setpgid: true, Foreground: true, Ctty: 0},
+	})
+	if err != nil {
+		io.WriteString(stderr, "ipclab: "+sh+": "+err.Error()+"\n")
+		return powerOff()
+	}
+	var ws syscall.WaitStatus
+	for {
+		if _, err := syscall.Wait4(pid, &ws, 0, nil); err != syscall.EINTR {
+			break
+		}
+	}
+	io.WriteString(stdout, "ipclab: the shell has exited: powering off\n")
+	return powerOff()
 }
 
 // powerOff powers the machine off.
