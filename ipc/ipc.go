@@ -14,7 +14,9 @@
 //
 // The package keeps the binaries small: it depends on nothing heavier than
 // os, strconv and golang.org/x/sys/unix. On systems other than Linux every
-// function returns an error wrapping errors.ErrUnsupported.
+// function returns an error wrapping errors.ErrUnsupported, except that
+// under WASI preview 1 Read, Write, ReadWait, ReadFull, WriteAll and Close
+// work on the descriptors the host hands over.
 package ipc
 
 import "unsafe"

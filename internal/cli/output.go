@@ -23,7 +23,7 @@ type Output struct {
 
 // NewOutput wraps w; Flush must be called before the process ends.
 func NewOutput(w io.Writer) *Output {
-	o := &Output{w: w, buf: make([]byte, 0, pipeBuf)}
+	o := &Output{w: writer(w), buf: make([]byte, 0, pipeBuf)}
 	if f, ok := w.(*os.File); ok {
 		o.lineMode = IsTerminal(f)
 	}
