@@ -21,6 +21,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/labtest"
@@ -280,4 +283,74 @@ func TestNonblockingWASI(t *testing.T) {
 		}
 		checkEnd(t, "pipelab.wasm send, its stderr", code, errb.String(), labtest.Itoa(vals, 1, "Messages Sent: "))
 	})
+}
+
+// TestWASIPollOneoff runs pipelab.wasm recv, its standard input failing
+// with EAGAIN, in wazero with a poll_oneoff of the test's own in place of
+// wazero's: one that cannot wait on a descriptor (ENOSYS, as wasmer-js
+// 0.12 answers) but sleeps, under which the lab tries again and gets
+// there; and ones that can do neither, under which it says so in one line.
+func TestWASIPollOneoff(t *testing.T) {
+	ctx := context.Background()
+	wasm, err := os.ReadFile(labtest.BuildWASM(t, "pipelab"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		enosys = 52 // WASI's errno numbers
+		einval = 28
+	)
+	for _, c := range []struct {
+		name             string
+		result, clockErr uint16 // poll_oneoff's result, the clock event's error
+		code             int
+		stdout, stderr   string
+	}{
+		{"no fd events, a clock", 0, 0, 0, "Messages Received: 12\nMessages Received: 34\n", ""},
+		{"no fd events, no clock", 0, einval, 1, "",
+			"pipelab: standard input is non-blocking and has no data yet (EAGAIN), and this WASI runtime cannot wait for it: its poll_oneoff answers an fd_read subscription with ENOSYS, and a clock subscription with an error (try wazero or Node.js)\n"},
+		{"no poll_oneoff", enosys, 0, 1, "",
+			"pipelab: standard input is non-blocking and has no data yet (EAGAIN), and this WASI runtime cannot wait for it: its poll_oneoff fails on an fd_read and a clock subscription with ENOSYS (try wazero or Node.js)\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(true))
+			defer rt.Close(ctx)
+			b := rt.NewHostModuleBuilder(wasi_snapshot_preview1.ModuleName)
+			wasi_snapshot_preview1.NewFunctionExporter().ExportFunctions(b)
+			// Each subscription (48 bytes) gets its event (32 bytes): fd
+			// events ENOSYS, the clock c.clockErr.
+			b.NewFunctionBuilder().WithFunc(func(_ context.Context, m api.Module, in, out, nsubs, nevents uint32) uint32 {
+				if c.result != 0 {
+					return uint32(c.result)
+				}
+				mem := m.Memory()
+				for i := uint32(0); i < nsubs; i++ {
+					sub, _ := mem.Read(in+48*i, 48)
+					ev, _ := mem.Read(out+32*i, 32)
+					clear(ev)
+					copy(ev, sub[:8]) // userdata
+					errno := uint16(enosys)
+					if sub[8] == 0 { // the clock
+						errno = c.clockErr
+					}
+					ev[8], ev[9], ev[10] = byte(errno), byte(errno>>8), sub[8]
+				}
+				mem.WriteUint32Le(nevents, nsubs)
+				return 0
+			}).Export("poll_oneoff")
+			if _, err := b.Instantiate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			mod, err := rt.CompileModule(ctx, wasm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := &againReader{r: bytes.NewReader(records(12, 34, 0)), n: 3}
+			var out, errb bytes.Buffer
+			code := start(t, mod, wasi{args: []string{"pipelab", "recv"}, stdin: in, stdout: &out, stderr: &errb, runtime: rt})()
+			if code != c.code || out.String() != c.stdout || errb.String() != c.stderr {
+				t.Errorf("recv: status %d, stdout %q, stderr %q; want %d, %q, %q", code, out.String(), errb.String(), c.code, c.stdout, c.stderr)
+			}
+		})
+	}
 }

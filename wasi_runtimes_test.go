@@ -2,12 +2,13 @@
 
 package ipclab_test
 
-// pipelab.wasm under the WASI runtimes people have besides wazero, run as
-// a user runs them: Node.js's node:wasi through scripts/wasi-node.mjs (the
-// node on PATH, and Debian 12's own node 18, which make wasi-deps unpacks
-// into out/node18 when the node on PATH is another), and wasmer-js, npm's
-// @wasmer/cli pinned in scripts/wasi/package-lock.json (make wasi-deps
-// installs it into out/npm). make test runs make wasi-deps first.
+// pipelab.wasm under WASI runtimes as commands, run as a user runs them:
+// Node.js's node:wasi through scripts/wasi-node.mjs (the node on PATH, and
+// Debian 12's own node 18, which make wasi-deps unpacks into out/node18
+// when the node on PATH is another), wazero's command (the version in
+// go.mod, as go tool wazero runs it), and wasmer-js, npm's @wasmer/cli
+// pinned in scripts/wasi/package-lock.json (make wasi-deps installs it
+// into out/npm). make test runs make wasi-deps first.
 
 import (
 	"bytes"
@@ -76,6 +77,24 @@ func wasiRuntimes(t *testing.T) []wasiRuntime {
 		rts[1].name = "debian-node"
 	}
 
+	// wazero's command, as go tool wazero runs it (README): built from
+	// the version pinned in go.mod, with a compilation cache.
+	wz := filepath.Join(t.TempDir(), "wazero")
+	build := exec.Command("go", "build", "-o", wz, "github.com/tetratelabs/wazero/cmd/wazero")
+	build.Dir = root
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build wazero: %v\n%s", err, b)
+	}
+	out, err := exec.Command(wz, "version").Output()
+	if err != nil {
+		t.Fatalf("wazero version: %v", err)
+	}
+	cache := "-cachedir=" + t.TempDir()
+	rts = append(rts, wasiRuntime{name: "wazero", version: "wazero " + strings.TrimSpace(string(out)),
+		argv: func(wasm string, args ...string) []string {
+			return append([]string{wz, "run", cache, "-mount=.:/:ro", wasm}, args...)
+		}})
+
 	npm := filepath.Join(root, "out", "npm")
 	wasmer := filepath.Join(npm, "node_modules", ".bin", "wasmer-js")
 	if !fileExists(wasmer) {
@@ -140,7 +159,9 @@ func (e endCmd) command(ctx context.Context, dir string) *exec.Cmd {
 	return cmd
 }
 
-func (e endCmd) String() string { return filepath.Base(e.argv[0]) + " " + strings.Join(e.argv[1:], " ") }
+func (e endCmd) String() string {
+	return filepath.Base(e.argv[0]) + " " + strings.Join(e.argv[1:], " ")
+}
 
 // pairResult is how the two ends of one run ended.
 type pairResult struct {

@@ -68,6 +68,7 @@ type wasi struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	closeAfter     []io.Closer
+	runtime        wazero.Runtime // the one mod was compiled in; nil: the shared one
 }
 
 // start instantiates mod, which runs its main, in a goroutine; wait
@@ -92,7 +93,11 @@ func start(t *testing.T, mod wazero.CompiledModule, w wasi) (wait func() int) {
 		WithRandSource(rand.Reader)
 	done := make(chan int, 1)
 	go func() {
-		_, err := wasmRT.InstantiateModule(ctx, mod, cfg)
+		rt := w.runtime
+		if rt == nil {
+			rt = wasmRT
+		}
+		_, err := rt.InstantiateModule(ctx, mod, cfg)
 		timedOut := !stop()
 		cancel()
 		for _, c := range w.closeAfter {

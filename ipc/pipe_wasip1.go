@@ -165,7 +165,11 @@ func wait(fd int, typ uint8) error {
 	}
 	var out [2]event
 	var n uint32
-	if e := syscall.Errno(pollOneoff(unsafe.Pointer(&in[0]), unsafe.Pointer(&out[0]), 2, unsafe.Pointer(&n))); e != 0 {
+	switch e := syscall.Errno(pollOneoff(unsafe.Pointer(&in[0]), unsafe.Pointer(&out[0]), 2, unsafe.Pointer(&n))); e {
+	case 0:
+	case syscall.EINTR: // wazero's ppoll met a signal of its Go runtime
+		return nil
+	default:
 		return &waitError{fd: fd, typ: typ, e: e, call: true}
 	}
 	var e syscall.Errno
