@@ -11,7 +11,7 @@ WASI    := pipelab mqlab shmlab
 # another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm test check clean cross image image-deps bench soak docs sizes diagrams FORCE
+.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams FORCE
 
 all: build
 
@@ -48,6 +48,19 @@ wasm: $(WASI:%=$(WASM)/%.wasm)
 $(WASM)/%.wasm: FORCE
 	@mkdir -p $(WASM)
 	GOOS=wasip1 GOARCH=wasm $(BUILD) -o $@ ./cmd/$*
+
+# pipelab.wasm's two ends under Node.js (scripts/wasi-node.mjs), on the
+# sample: send testdata/pipe.txt | recv.
+wasi-node: $(WASM)/pipelab.wasm
+	node scripts/wasi-node.mjs $< send testdata/pipe.txt | node scripts/wasi-node.mjs $< recv
+
+# The WASI runtimes the tests use besides wazero, each only if missing:
+# Debian's nodejs and npm, wasmer-js pinned in scripts/wasi (out/npm), and
+# Debian 12's node 18 when the node on PATH is another (out/node18).
+wasi-deps:
+	scripts/wasi-deps.sh
+
+test: wasi-deps
 
 # The container image (images/README.md) from the cross builds: out/image,
 # an OCI layout with the multi-platform index tagged latest and each

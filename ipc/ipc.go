@@ -13,8 +13,11 @@
 // when tracing is off this costs one branch and no allocation.
 //
 // The package keeps the binaries small: it depends on nothing heavier than
-// strconv and golang.org/x/sys/unix (not even os: see SyscallError). On systems other than Linux every
-// function returns an error wrapping errors.ErrUnsupported.
+// strconv and golang.org/x/sys/unix (not even os: see SyscallError). On
+// systems other than Linux every function returns an error wrapping
+// errors.ErrUnsupported, except that under WASI preview 1 Read, Write,
+// ReadWait, ReadFull, WriteAll and Close work on the descriptors the host
+// hands over.
 package ipc
 
 import "unsafe"

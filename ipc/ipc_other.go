@@ -9,7 +9,8 @@ import (
 
 // The system calls of this package are Linux's. Elsewhere the types exist
 // with the generic 64-bit layouts and every call fails with an error
-// wrapping errors.ErrUnsupported.
+// wrapping errors.ErrUnsupported, except that WASI reads and writes the
+// descriptors the host hands over (pipe_wasip1.go).
 
 // unsupported is the error of every call: "ipc: message queues need Linux".
 type unsupported string
@@ -79,12 +80,7 @@ type SigEvent struct {
 func SetTrace(w io.Writer, role string) {}
 
 func Pipe2(flags int) (r, w int, err error)    { return -1, -1, errPipe }
-func Read(fd int, p []byte) (int, error)       { return 0, errPipe }
-func Write(fd int, p []byte) (int, error)      { return 0, errPipe }
-func ReadFull(fd int, p []byte) error          { return errPipe }
-func WriteAll(fd int, p []byte) error          { return errPipe }
 func Mkfifo(path string, mode uint32) error    { return errPipe }
-func Close(fd int) error                       { return errPipe }
 func SetPipeSize(fd, size int) (int, error)    { return 0, errPipe }
 func Deadline(d int64) *Timespec               { return &Timespec{} }
 func MqUnlink(name string) error               { return errMq }

@@ -40,33 +40,58 @@ func Pipe2(flags int) (r, w int, err error) {
 }
 
 // Read reads up to len(p) bytes from fd; 0 bytes and no error means end of
-// file.
+// file. On a non-blocking descriptor with nothing to read it fails with
+// EAGAIN; ReadWait waits instead.
 func Read(fd int, p []byte) (int, error) {
-	c := TraceStart(true)
-	n, e := syscall6(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
-	runtime.KeepAlive(p)
-	if tracing.Load() {
-		traceRW("read", c, fd, p, int(n), e)
-	}
-	if e != 0 {
-		return 0, errnoErr("read", e)
-	}
-	return int(n), nil
+	n, e := rw(unix.SYS_READ, fd, p, false)
+	return n, errnoErr("read", e)
+}
+
+// ReadWait is Read, except that on a non-blocking descriptor (a standard
+// input that Node.js, say, hands over so) it waits until fd is readable
+// instead of failing with EAGAIN.
+func ReadWait(fd int, p []byte) (int, error) {
+	n, e := rw(unix.SYS_READ, fd, p, true)
+	return n, errnoErr("read", e)
 }
 
 // Write writes p to fd, returning how many bytes the kernel took. Writes of
 // at most PIPE_BUF (4096) bytes to a pipe are atomic.
 func Write(fd int, p []byte) (int, error) {
-	c := TraceStart(false)
-	n, e := syscall6(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
-	runtime.KeepAlive(p)
-	if tracing.Load() {
-		traceRW("write", c, fd, p, int(n), e)
+	n, e := rw(unix.SYS_WRITE, fd, p, false)
+	return n, errnoErr("write", e)
+}
+
+// rw makes the read(2) or write(2) system call trap, traced; n is 0 on an
+// error. With wait, a call that fails with EAGAIN (a non-blocking fd)
+// waits in ppoll(2) until fd is ready and is made again; the trace shows
+// the EAGAIN and the second call (tracing the ppoll too would cost the
+// labs a page of binary). A closed other end counts as ready: the read
+// then sees end of file, the write EPIPE.
+func rw(trap uintptr, fd int, p []byte, wait bool) (int, unix.Errno) {
+	call, events := "read", int16(unix.POLLIN)
+	if trap == unix.SYS_WRITE {
+		call, events = "write", unix.POLLOUT
 	}
-	if e != 0 {
-		return 0, errnoErr("write", e)
+	for {
+		c := TraceStart(call == "read") // a read waits for a write; a write may wake a read
+		n, e := syscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(bufPtr(p))), uintptr(len(p)), 0, 0, 0)
+		runtime.KeepAlive(p)
+		if e != 0 {
+			n = 0
+		}
+		if tracing.Load() {
+			traceRW(call, c, fd, p, int(n), e)
+		}
+		if e != unix.EAGAIN || !wait {
+			return int(n), e
+		}
+		fds := [1]unix.PollFd{{Fd: int32(fd), Events: events}}
+		_, e = syscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1, 0, 0, 0, 0)
+		if e != 0 {
+			return 0, e
+		}
 	}
-	return int(n), nil
 }
 
 // traceRW traces a read or write of p on fd that moved n bytes: what was
@@ -83,22 +108,33 @@ func traceRW(call string, c TraceCall, fd int, p []byte, n int, e unix.Errno) {
 	}
 }
 
-// ReadFull reads exactly len(p) bytes from fd. Like io.ReadFull it returns
-// io.EOF when end of file comes before any byte and io.ErrUnexpectedEOF
-// when it comes after some.
+// ReadFull reads exactly len(p) bytes from fd, however many reads it
+// takes; like ReadWait it waits on a non-blocking descriptor. Like
+// io.ReadFull it returns io.EOF when end of file comes before any byte and
+// io.ErrUnexpectedEOF when it comes after some.
 //
 // ReadFull and WriteAll are not inlined: a call is smaller than passing
 // their read or write at each of the labs' many call sites.
 //
 //go:noinline
-func ReadFull(fd int, p []byte) error { return readFull(Read, fd, p) }
+func ReadFull(fd int, p []byte) error { return readFull(ReadWait, fd, p) }
 
-// WriteAll writes all of p to fd, however many writes it takes.
+// WriteAll writes all of p to fd, however many writes it takes; on a
+// non-blocking descriptor it waits for room rather than fail with EAGAIN.
 //
 //go:noinline
-func WriteAll(fd int, p []byte) error { return writeAll(Write, fd, p) }
+func WriteAll(fd int, p []byte) error {
+	for len(p) > 0 {
+		n, e := rw(unix.SYS_WRITE, fd, p, true)
+		if e != 0 {
+			return errnoErr("write", e)
+		}
+		p = p[n:]
+	}
+	return nil
+}
 
-// readFull is ReadFull with read: Read, or RawRead.
+// readFull is ReadFull with read: ReadWait, or RawRead.
 func readFull(read func(int, []byte) (int, error), fd int, p []byte) error {
 	for done := 0; done < len(p); {
 		n, err := read(fd, p[done:])
@@ -116,7 +152,7 @@ func readFull(read func(int, []byte) (int, error), fd int, p []byte) error {
 	return nil
 }
 
-// writeAll is WriteAll with write: Write, or RawWrite.
+// writeAll is WriteAll with write: RawWrite.
 func writeAll(write func(int, []byte) (int, error), fd int, p []byte) error {
 	for len(p) > 0 {
 		n, err := write(fd, p)

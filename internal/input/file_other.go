@@ -6,12 +6,15 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
 )
 
-// Without Linux (the WASI build) the os package reads the data: under WASI
-// the Go runtime itself waits on a non-blocking standard input (with
-// poll_oneoff), which a bare read could not. Errors come without the
-// os package's "open NAME:" so that they read as the Linux build's.
+// Without Linux (the WASI build) the os package opens and reads the data
+// files; standard input is an fd.File, which reads with ipc.ReadWait: a
+// host may hand it over non-blocking (Node.js does, without the WASI flag
+// that would make the Go runtime wait on it), and ReadWait waits with
+// poll_oneoff. Errors come without the os package's "open NAME:" so that
+// they read as the Linux build's.
 
 // open opens a data file for reading.
 func open(name string) (file, error) {
@@ -19,14 +22,9 @@ func open(name string) (file, error) {
 	return file{f}, bare(err)
 }
 
-// wrap returns how to read r: an *os.File (the standard input) through
-// file, whose errors read as the Linux build's.
-func wrap(r io.Reader) io.Reader {
-	if f, ok := r.(*os.File); ok {
-		return file{f}
-	}
-	return r
-}
+// wrap returns how to read r: as it is (the standard input is an
+// fd.File, which waits on a non-blocking descriptor itself).
+func wrap(r io.Reader) io.Reader { return r }
 
 type file struct{ *os.File }
 

@@ -124,27 +124,3 @@ func guard(path string) error {
 	}
 	select {} // the lifeline's watcher ends the process
 }
-
-// pipeEnd is a pipe descriptor as sender and receiver use it, read and
-// written through the ipc package so that -trace shows every read(2),
-// write(2) and close(2).
-type pipeEnd int
-
-// Read returns io.EOF at end of file, as io.Reader must.
-func (p pipeEnd) Read(b []byte) (int, error) {
-	n, err := ipc.Read(int(p), b)
-	if n == 0 && err == nil && len(b) > 0 {
-		return 0, io.EOF
-	}
-	return n, err
-}
-
-// Write writes all of b: one write(2) for a record, which is atomic.
-func (p pipeEnd) Write(b []byte) (int, error) {
-	if err := ipc.WriteAll(int(p), b); err != nil {
-		return 0, err
-	}
-	return len(b), nil
-}
-
-func (p pipeEnd) Close() error { return ipc.Close(int(p)) }

@@ -2,7 +2,6 @@ package pipelab
 
 import (
 	"io"
-	"os"
 
 	"ipclab/internal/cli"
 )
@@ -20,11 +19,11 @@ func (e end) check() error {
 }
 
 // open returns standard output (send) or input (recv), which the host
-// joins to a pipe. The os package reads and writes them: under WASI it
-// waits on a non-blocking descriptor itself (poll_oneoff).
+// joins to a pipe, as a pipeEnd: it waits on a non-blocking descriptor
+// with poll_oneoff (Node.js hands them over so).
 func (e end) open(stderr io.Writer) (p io.ReadWriteCloser, done func(), err error) {
 	if e.write {
-		return os.Stdout, func() {}, nil
+		return pipeEnd(1), func() {}, nil
 	}
-	return os.Stdin, func() {}, nil
+	return pipeEnd(0), func() {}, nil
 }

@@ -3,9 +3,8 @@ package pipelab
 // The transfer itself, p1's and p2's loops, is one piece of code for the
 // lab's children, for "pipelab send" and "pipelab recv", and for the WASI
 // build, which has only those two: the same records cross a pipe whatever
-// sits at either end. The Linux build reads and writes descriptors through
-// the ipc package (see pipeEnd), the WASI build its standard input and
-// output through the os package.
+// sits at either end. Both builds read and write the pipe's descriptors
+// through the ipc package (see pipeEnd).
 
 import (
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/record"
+	"ipclab/ipc"
 )
 
 // Prompts are the lab sheet's dialogue lines for this lab.
@@ -104,3 +104,28 @@ func receiver(r io.Reader, ack io.Writer, out *cli.Output) error {
 		}
 	}
 }
+
+// pipeEnd is a pipe descriptor as sender and receiver use it, read and
+// written through the ipc package: -trace shows every read(2), write(2)
+// and close(2), and a non-blocking descriptor (Node.js hands its standard
+// streams over so, natively and under WASI) is waited on, not failed.
+type pipeEnd int
+
+// Read returns io.EOF at end of file, as io.Reader must.
+func (p pipeEnd) Read(b []byte) (int, error) {
+	n, err := ipc.ReadWait(int(p), b)
+	if n == 0 && err == nil && len(b) > 0 {
+		return 0, io.EOF
+	}
+	return n, err
+}
+
+// Write writes all of b: one write(2) for a record, which is atomic.
+func (p pipeEnd) Write(b []byte) (int, error) {
+	if err := ipc.WriteAll(int(p), b); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+func (p pipeEnd) Close() error { return ipc.Close(int(p)) }
