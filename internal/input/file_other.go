@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-
 )
 
 // Without Linux (the WASI build) the os package opens and reads the data

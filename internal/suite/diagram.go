@@ -3,8 +3,9 @@
 package suite
 
 import (
+	"cmp"
 	"io"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -149,7 +150,7 @@ func (d *diagram) levels(level map[string]int) {
 			cs = append(cs, change{e.at, e.obj, -e.moved})
 		}
 	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].at < cs[j].at })
+	slices.SortStableFunc(cs, func(a, b change) int { return cmp.Compare(a.at, b.at) })
 	k := 0
 	for _, e := range d.events {
 		for ; k < len(cs) && cs[k].at <= e.at; k++ {
