@@ -125,13 +125,16 @@ func Run(t testing.TB, bin, stdin string, args ...string) Result {
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	// An object that exists before the start is not this run's, whatever
+	// its key says (a killed lab's leftover keyed to a pid now reused).
+	before := allObjects()
 	err := cmd.Run()
 	r := Result{Stdout: out.String(), Stderr: errb.String(), Pid: cmd.Process.Pid}
 	r.Code = exitCode(t, err)
 	if ctx.Err() != nil {
 		t.Fatalf("%s %q: no end within %v\nstdout: %.500s\nstderr: %s", filepath.Base(bin), args, Deadline, r.Stdout, r.Stderr)
 	}
-	CheckClean(t, r.Pid)
+	checkClean(t, r.Pid, before)
 	return r
 }
 
@@ -151,6 +154,11 @@ func exitCode(t testing.TB, err error) int {
 // created by process pid is still there.
 func CheckClean(t testing.TB, pid int) {
 	t.Helper()
+	checkClean(t, pid, nil)
+}
+
+func checkClean(t testing.TB, pid int, before map[string]bool) {
+	t.Helper()
 	// Children end when they notice their parent's death (their lifeline
 	// reads end-of-file), which takes a moment: give them up to two
 	// seconds to go.
@@ -164,7 +172,13 @@ func CheckClean(t testing.TB, pid int) {
 	if len(procs) > 0 {
 		t.Errorf("processes left behind: %v", procs)
 	}
-	if objs := Objects(t, pid); len(objs) > 0 {
+	var objs []string
+	for _, o := range Objects(t, pid) {
+		if !before[o] {
+			objs = append(objs, o)
+		}
+	}
+	if len(objs) > 0 {
 		t.Errorf("IPC objects left behind by pid %d: %v", pid, objs)
 	}
 }
@@ -344,4 +358,29 @@ func Untimed(stderr string) []string {
 		lines = append(lines, l)
 	}
 	return lines
+}
+
+// allObjects is every System V queue and segment, POSIX queue and /dev/shm
+// file there is now, named as Objects names them.
+func allObjects() map[string]bool {
+	all := map[string]bool{}
+	for _, f := range []struct{ file, kind string }{
+		{"/proc/sysvipc/msg", "msg"},
+		{"/proc/sysvipc/shm", "shm"},
+	} {
+		b, _ := os.ReadFile(f.file)
+		lines := strings.Split(string(b), "\n")
+		for _, l := range lines[min(1, len(lines)):] {
+			if fs := strings.Fields(l); len(fs) > 1 {
+				all[f.kind+" id "+fs[1]] = true
+			}
+		}
+	}
+	for _, dir := range []string{"/dev/mqueue", "/dev/shm"} {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			all[dir+"/"+e.Name()] = true
+		}
+	}
+	return all
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"ipclab/ipc"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestObjectsSeesLeaks proves the leak check can fail: a lab whose
@@ -29,4 +31,22 @@ func TestObjectsSeesLeaks(t *testing.T) {
 		t.Fatalf("removing the leaked queue %d: %v", id, err)
 	}
 	CheckClean(t, pid)
+}
+
+// TestAllObjects: the snapshot Run takes before a start holds a queue that
+// exists, so a leftover keyed to a reused pid is not blamed on the new run.
+func TestAllObjects(t *testing.T) {
+	id, err := ipc.Msgget(unix.IPC_PRIVATE, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !allObjects()["msg id "+strconv.Itoa(id)] {
+		t.Errorf("allObjects() has no msg id %d", id)
+	}
+	if err := ipc.MsgRemove(id); err != nil {
+		t.Fatal(err)
+	}
+	if allObjects()["msg id "+strconv.Itoa(id)] {
+		t.Errorf("allObjects() still has msg id %d after its removal", id)
+	}
 }
