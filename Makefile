@@ -139,8 +139,9 @@ docs: sizes
 #   make initramfs ARCH=amd64|arm64|arm   out/initramfs-$(ARCH).cpio.xz
 #   make kernel ARCH=…                    the Debian cloud kernel, into out/kernel/
 #   make boot ARCH=…                      boot it; passes on "ipclab: 3/3 labs passed"
-#   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1);
-#                                         `exit` twice, or Ctrl-A x, ends QEMU
+#   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1), with
+#                                         u-root's ls and cat; `exit` powers off,
+#                                         Ctrl-A x quits QEMU
 #   make boot BOARD=pi3|pi3a|zero2w|pi2|pi1|zero
 #                                         the same on an emulated Pi (scripts/boards.txt):
 #                                         its Debian kernel and device tree, and

@@ -95,6 +95,7 @@ func TestDocker(t *testing.T) {
 		{"suite", []string{"--network", "none"}, "ipclab", nil, "", checkSuite},
 		{"mqlab-i", []string{"-i"}, "ipclab", []string{"mqlab", "-i"}, dialogue, checkDialogue},
 		{"mqlab-sysv", nil, "ipclab", []string{"mqlab", "-sysv", "/data/queue.txt"}, "", exactly(queueLines)},
+		{"ipcs", []string{"--network", "none"}, "ipclab", []string{"ipclab", "ipcs"}, "", checkIpcsEmpty},
 	})
 
 	d.stop(t)
