@@ -135,6 +135,9 @@ func bootLabs(t testing.TB, target, img string, env ...string) (*console, error)
 	return &v.console, checkLabs(v.console.Lines(), end)
 }
 
+// bootArches are QEMU's virt machines, the Makefile's BOOT_ARCHES.
+var bootArches = []string{"amd64", "arm64", "armv7", "riscv64"}
+
 // TestBoot boots every virt machine (the Makefile's BOOT_ARCHES) twice:
 // to run the labs, and to the shell, which exit must power off. The boots
 // run in parallel with each other and with the other boot tests (go test
@@ -142,7 +145,7 @@ func bootLabs(t testing.TB, target, img string, env ...string) (*console, error)
 // for each, and the images are built one at a time (sharedImage).
 func TestBoot(t *testing.T) {
 	t.Parallel()
-	for _, arch := range []string{"amd64", "arm64", "armv7", "riscv64"} {
+	for _, arch := range bootArches {
 		t.Run(arch, func(t *testing.T) {
 			t.Parallel()
 			needBootTools(t, arch)
@@ -290,10 +293,10 @@ func TestBootFailsWhenALabFails(t *testing.T) {
 }
 
 // BenchmarkBoot measures boots from QEMU's start to its end (power-off),
-// each boot also checked, for both virt machines and every Pi board; it
+// each boot also checked, for every virt machine and every Pi board; it
 // reports the median besides the mean (ns/op).
 func BenchmarkBoot(b *testing.B) {
-	targets := []string{"amd64", "arm64"}
+	targets := slices.Clone(bootArches)
 	for _, bd := range readBoards(b) {
 		targets = append(targets, bd.name)
 	}
