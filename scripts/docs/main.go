@@ -261,6 +261,9 @@ func generate(what string) (string, error) {
 	case len(f) >= 1 && f[0] == "sizes":
 		return sizesTable(f[1:])
 	}
+	if body, ok, err := courseBlock(f); ok {
+		return body, err
+	}
 	return "", fmt.Errorf("unknown generated block %q", what)
 }
 
