@@ -6,9 +6,8 @@ LABS    := pipelab mqlab shmlab ipclab
 BIN     := out/bin
 WASM    := out/wasm
 WASI    := pipelab mqlab shmlab
-# The C yardstick: scripts/ref.c is a copy of the course's bench/ref.c
-# (../shared/bench/ref.c next to this clone), unchanged; REFC=FILE picks
-# another.
+# The C yardstick: scripts/ref.c is a copy of the course's bench/ref.c,
+# unchanged; REFC=FILE picks another.
 REFC    ?= scripts/ref.c
 
 .PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams course sheet-deadlock FORCE
@@ -40,7 +39,7 @@ run: build
 	@echo "\$$ $(BIN)/mqlab -sysv testdata/queue.txt"; $(BIN)/mqlab -sysv testdata/queue.txt
 	@ls -l $(addprefix $(BIN)/,$(LABS))
 
-# The labs for WASI preview 1 (README, "WASI"): pipelab's send and recv run
+# The labs for WASI preview 1 (docs/wasi.md): pipelab's send and recv run
 # there, mqlab and shmlab say why they cannot. Go rebuilds only what changed.
 wasm: $(WASI:%=$(WASM)/%.wasm)
 	@ls -l $^
@@ -62,7 +61,7 @@ wasi-deps:
 
 test: wasi-deps
 
-# The container image (images/README.md) from the cross builds: out/image,
+# The container image (docs/container.md) from the cross builds: out/image,
 # an OCI layout with the multi-platform index tagged latest and each
 # platform tagged latest-TARGET, and out/image-TARGET.tar for `docker load`.
 # Reproducible: the version label comes from git, the rest from the sources.
@@ -163,8 +162,9 @@ docs: sizes
 #   make initramfs ARCH=amd64|arm64|arm   out/initramfs-$(ARCH).cpio.xz
 #   make kernel ARCH=…                    the Debian cloud kernel, into out/kernel/
 #   make boot ARCH=…                      boot it; passes on "ipclab: 3/3 labs passed"
-#   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1);
-#                                         `exit` twice, or Ctrl-A x, ends QEMU
+#   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1), with
+#                                         u-root's ls and cat; `exit` powers off,
+#                                         Ctrl-A x quits QEMU
 #   make boot BOARD=pi3|pi3a|zero2w|pi2|pi1|zero
 #                                         the same on an emulated Pi (scripts/boards.txt):
 #                                         its Debian kernel and device tree, and

@@ -1,10 +1,9 @@
 package main
 
-// The course's generated blocks (docs/course.md): a recorded output as it
-// is, a real trace with notes, and the table of who holds which
-// descriptor, all from files make course writes (docs/course/).
+// The course's generated blocks (docs/course.md): a real trace with
+// notes, and the table of who holds which descriptor, both from the
+// traces make course records (docs/course/).
 //
-//	<!-- gen:code FILE -->      FILE as a code block
 //	<!-- gen:trace FILE -->     the trace FILE.trace as a code block, its
 //	                            lines numbered where FILE.notes has a note,
 //	                            then the notes as a numbered list
@@ -21,28 +20,11 @@ import (
 	"ipclab/ipc"
 )
 
-// courseBlock returns the body of the course's block f (the marker's
-// words), or ok false if f is not one of them.
-func courseBlock(f []string) (body string, ok bool, err error) {
-	if len(f) != 2 {
-		return "", false, nil
-	}
-	switch f[0] {
-	case "code": // the docs helper's gen:code, until it lands on main
-		b, err := os.ReadFile(filepath.Join(root, f[1]))
-		if err != nil {
-			return "", true, fmt.Errorf("gen:code: %v (make course)", err)
-		}
-		return "\n" + indent(strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")) + "\n", true, nil
-	case "trace":
-		body, err := annotatedTrace(f[1])
-		return body, true, err
-	case "fds":
-		body, err := fdTable(f[1])
-		return body, true, err
-	}
-	return "", false, nil
-}
+// traceBlock is gen:trace FILE.
+func traceBlock(args []string) (string, error) { return annotatedTrace(args[0]) }
+
+// fdsBlock is gen:fds FILE.
+func fdsBlock(args []string) (string, error) { return fdTable(args[0]) }
 
 // indent makes lines a Markdown code block.
 func indent(lines []string) string {
