@@ -14,13 +14,14 @@
 #
 # Synopsis: [SHEET_ITEMS=N] [SHEET_TIMEOUT=S] scripts/sheet-deadlock.sh [MQLAB]
 #
-# MQLAB is the mqlab binary to compare with (default out/bin/mqlab; make
-# sheet-deadlock builds it).
+# MQLAB is the mqlab binary to compare with: by default out/bin/mqlab
+# (make sheet-deadlock builds it), or if there is none the mqlab on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${SHEET_ITEMS:-5000}
 limit=${SHEET_TIMEOUT:-60}
 mqlab=${1:-out/bin/mqlab}
+[[ -x $mqlab || -n ${1:-} ]] || mqlab=mqlab # the one on PATH
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 { echo "$n"; seq "$n"; } >"$tmp/data"
