@@ -259,7 +259,7 @@ func fdGraph(roles, rows []string, cell map[[2]string]string) string {
 		}
 		return fmt.Sprintf("o%d", i+1)
 	}
-	var edges []string
+	var edges, labels []string // "from link to", and its label
 	for _, r := range rows {
 		if strings.Contains(r, "the trace's") {
 			continue
@@ -304,24 +304,29 @@ func fdGraph(roles, rows []string, cell map[[2]string]string) string {
 			if rest != "" {
 				text += ", " + rest
 			}
-			link, dotted := "---", strings.Contains(v, "closed")
-			if dotted {
-				link = "-.-"
-			}
+			// Data flow from writer to reader; a descriptor the parent
+			// closed, dotted and without a direction; the rest plain.
+			from, link, to := role, "---", o
 			switch {
-			case e == "write end" && dotted:
-				edges = append(edges, fmt.Sprintf("  %s -.->|\"%s\"| %s", role, text, o))
+			case strings.Contains(v, "closed"):
+				link = "-.-"
 			case e == "write end":
-				edges = append(edges, fmt.Sprintf("  %s -->|\"%s\"| %s", role, text, o))
-			case e == "read end" && dotted:
-				edges = append(edges, fmt.Sprintf("  %s -.->|\"%s\"| %s", o, text, role))
+				link = "-->"
 			case e == "read end":
-				edges = append(edges, fmt.Sprintf("  %s -->|\"%s\"| %s", o, text, role))
-			default:
-				edges = append(edges, fmt.Sprintf("  %s %s|\"%s\"| %s", role, link, text, o))
+				from, link, to = o, "-->", role
+			}
+			k := from + " " + link + " " + to
+			if i := slices.Index(edges, k); i >= 0 {
+				labels[i] += "; " + text // an id and a mapping: one edge
+			} else {
+				edges, labels = append(edges, k), append(labels, text)
 			}
 		}
 	}
-	b.WriteString(strings.Join(edges, "\n") + "\n")
+	for i, k := range edges {
+		from, rest, _ := strings.Cut(k, " ")
+		link, to, _ := strings.Cut(rest, " ")
+		fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", from, link, labels[i], to)
+	}
 	return b.String()
 }

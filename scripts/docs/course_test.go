@@ -65,7 +65,7 @@ func TestFdTable(t *testing.T) {
 		"| write end of the pipe | fd 12, closed after starting p2 | fd 4 | — |\n",
 		"| read end of the pipe | fd 11 | — | fd 4 |\n",
 		`p1 -->|"fd 4 (write end)"| o1`,
-		`parent -.->|"fd 12 (write end), closed after starting p2"| o1`,
+		`parent -.-|"fd 12 (write end), closed after starting p2"| o1`,
 		`o1 -->|"fd 4 (read end)"| p2`,
 	} {
 		if !strings.Contains(got, want) {
