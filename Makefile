@@ -257,12 +257,13 @@ boot-deps:
 	scripts/deps.sh
 
 # The Pi firmware (bootcode.bin, start*.elf, fixup*.dat) is in Debian's
-# non-free-firmware component.
-FIRMWARE := out/firmware/raspi-firmware/version
+# non-free-firmware component; Debian 13's is the newest reachable
+# (1.20240424, Debian 12's 1.20220830).
+FIRMWARE := out/firmware/trixie/raspi-firmware/version
 firmware: $(FIRMWARE)
 
 $(FIRMWARE):
-	COMPONENTS=non-free-firmware scripts/fetch-kernel.sh arm64 raspi-firmware out/firmware
+	SUITE=trixie COMPONENTS=non-free-firmware scripts/fetch-kernel.sh arm64 raspi-firmware out/firmware/trixie
 
 # The SD-card image for the 64-bit Pis: firmware, the arm64 kernel and its
 # device trees, the Pi 3's initramfs (arm64, with the kernel's watchdog module).
