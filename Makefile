@@ -159,23 +159,25 @@ docs: sizes
 # These rules read the module's sources, testdata/, initramfs/ and scripts/,
 # and write only under out/.
 #
-#   make initramfs ARCH=amd64|arm64|arm   out/initramfs-$(ARCH).cpio.xz
-#   make kernel ARCH=…                    the Debian cloud kernel, into out/kernel/
+#   make initramfs ARCH=amd64|arm64|armv7|riscv64
+#                                         out/initramfs-$(ARCH).cpio.xz
+#   make kernel ARCH=…                    the machine's Debian kernel, into out/kernel/
 #   make boot ARCH=…                      boot it; passes on "ipclab: 3/3 labs passed"
 #   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1), with
 #                                         u-root's ls and cat; `exit` powers off,
 #                                         Ctrl-A x quits QEMU
-#   make boot BOARD=pi3|pi3a|zero2w|pi2|pi1|zero
-#                                         the same on an emulated Pi (scripts/boards.txt):
+#   make boot BOARD=pi3|pi3a|zero2w|pi4|pi400|pi2|pi1|zero
+#                                         the same on an emulated Pi (scripts/boards.txt;
+#                                         pi4 and pi400 on QEMU 10, scripts/fetch-qemu.sh):
 #                                         its Debian kernel and device tree, and
 #                                         out/initramfs-$(BOARD).cpio.xz (with the
 #                                         kernel's watchdog module); also initramfs,
 #                                         kernel and shell with BOARD=
-#   make firmware                         Debian's raspi-firmware, into out/firmware/
+#   make firmware                         Debian 13's raspi-firmware, into out/firmware/trixie/
 #   make sdimage                          out/ipclab-pi-sd.img (scripts/mksdimage.sh)
 #   make test                             also installs QEMU and the SD tools and
-#                                         fetches every kernel and the firmware for
-#                                         the boot tests (initramfs/)
+#                                         fetches QEMU 10, every kernel and the firmware
+#                                         for the boot tests (initramfs/)
 
 ARCH ?= amd64
 BOOT_ARCHES := amd64 arm64 armv7 riscv64
