@@ -219,7 +219,7 @@ INITRAMFS := out/initramfs-$(TARGET).cpio.xz
 INITRAMFS_SRCS := go.mod go.sum initramfs/mkinitramfs.sh $(BOARDS_TXT) $(wildcard testdata/*.txt) \
 	$(shell find . -path ./out -prune -o -name '*.go' ! -name '*_test.go' -print)
 
-.PHONY: initramfs kernel boot shell boot-deps firmware sdimage test
+.PHONY: initramfs kernel boot shell boot-deps firmware sdimage test boot-times
 
 initramfs: $(INITRAMFS)
 
@@ -274,6 +274,13 @@ sdimage: $(SDIMAGE)
 
 $(SDIMAGE): scripts/mksdimage.sh out/initramfs-pi3.cpio.xz $(call board_kernel,pi3) $(FIRMWARE) | boot-deps
 	scripts/mksdimage.sh $@ out/initramfs-pi3.cpio.xz
+
+# How long each boot target takes, medians of 5 boots one at a time
+# (BenchmarkBoot): docs/measured/boot-times.txt, which make docs puts in
+# docs/boot.md and docs/pi.md. About 10 minutes.
+boot-times: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(QEMU10)
+	scripts/boot-times.sh
 
 # The boot tests (initramfs/) need QEMU, the SD tools, every kernel and the
 # firmware; the recipe is the test rule above.

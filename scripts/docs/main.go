@@ -21,6 +21,7 @@
 //	<!-- gen:code FILE [LINES] -->  FILE (its first LINES lines) as a code block
 //	<!-- gen:include FILE -->       FILE, Markdown, as it is
 //	<!-- gen:size KEY [UNIT] -->    inline: one figure of out/sizes.json
+//	<!-- gen:boot-times [TARGET...] -->  boot times, make boot-times's record
 //
 // A marker in code (an indented line, or within backticks) is an example,
 // left alone. With -check it changes nothing and lists what is stale,
@@ -321,13 +322,14 @@ var generators map[string]generator
 
 func init() {
 	generators = map[string]generator{
-		"synopsis": {"PROGRAM", 1, 1, false, synopsis},
-		"sizes":    {"[KEY...]", 0, -1, false, sizesTable},
-		"code":     {"FILE [LINES]", 1, 2, false, code},
-		"include":  {"FILE", 1, 1, false, include},
-		"size":     {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText},
-		"trace":    {"FILE", 1, 1, false, traceBlock}, // course.go
-		"fds":      {"FILE", 1, 1, false, fdsBlock},   // course.go
+		"synopsis":   {"PROGRAM", 1, 1, false, synopsis},
+		"sizes":      {"[KEY...]", 0, -1, false, sizesTable},
+		"code":       {"FILE [LINES]", 1, 2, false, code},
+		"include":    {"FILE", 1, 1, false, include},
+		"size":       {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText},
+		"trace":      {"FILE", 1, 1, false, traceBlock},             // course.go
+		"fds":        {"FILE", 1, 1, false, fdsBlock},               // course.go
+		"boot-times": {"[TARGET...]", 0, -1, false, bootTimesTable}, // boottimes.go
 	}
 }
 
