@@ -16,7 +16,13 @@
 // 10 s, once. Then the streams: pipelab and mqlab on 3,000,000 items from
 // a file, timed to their first child (a process of theirs appears in
 // /proc, polled) and to their end, with the peak resident memory of the
-// largest process (getrusage).
+// largest of their processes (VmHWM, sampled every few milliseconds:
+// getrusage's would count this program's own memory, which a child
+// started with vfork and exec is charged with).
+//
+// The sheet's programs run on /usr/bin/python3 if there is one (a
+// version manager's python3 on PATH may be a shell script, whose start
+// would be counted against the sheet).
 //
 // It prints a table and adds the run, with the time and the load
 // average, to the JSON file, which keeps the last -keep runs; make docs
@@ -64,6 +70,7 @@ type Run struct {
 	Date    string    `json:"date"`
 	Load    string    `json:"load"` // /proc/loadavg's 1, 5, 15 minutes, at the start
 	CPUs    int       `json:"cpus"`
+	Python  string    `json:"python"` // what ran the sheet's programs
 	Rows    []*Row    `json:"rows"`
 	Streams []*Stream `json:"streams"`
 }
@@ -78,7 +85,7 @@ const sheetLimit = 10 * time.Second
 
 func main() {
 	bin := flag.String("bin", "out/bin", "directory of the labs (make build)")
-	python := flag.String("python", "python3", "the Python the sheet's programs run on")
+	python := flag.String("python", "", "the Python the sheet's programs run on (default /usr/bin/python3, else python3)")
 	pairs := flag.Int("pairs", 3, "pairs of runs per row")
 	out := flag.String("json", "docs/measured/labspeed.json", "the runs kept")
 	keep := flag.Int("keep", 4, "how many runs the JSON file keeps")
@@ -96,6 +103,17 @@ func labspeed(bin, python string, pairs int, out string, keep int) error {
 	if len(f) >= 3 {
 		run.Load = strings.Join(f[:3], " ")
 	}
+	if python == "" {
+		python = "python3"
+		if _, err := os.Stat("/usr/bin/python3"); err == nil {
+			python = "/usr/bin/python3"
+		}
+	}
+	v, err := exec.Command(python, "--version").Output()
+	if err != nil {
+		return fmt.Errorf("%s --version: %v", python, err)
+	}
+	run.Python = python + " (" + strings.TrimSpace(string(v)) + ")"
 	dir, err := os.MkdirTemp("", "labspeed")
 	if err != nil {
 		return err
@@ -235,7 +253,7 @@ func timed(in string, limit time.Duration, prog string, args ...string) (time.Du
 
 // stream runs lab on file, output to /dev/null, and returns when its first
 // child appeared (in /proc/PID/task/PID/children, polled), when it ended,
-// and the peak resident memory of its largest process.
+// and the peak resident memory of its largest process (VmHWM, sampled).
 func stream(lab, file string) (first, wall time.Duration, rssKB int64, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -246,18 +264,31 @@ func stream(lab, file string) (first, wall time.Duration, rssKB int64, err error
 	if err := cmd.Start(); err != nil {
 		return 0, 0, 0, err
 	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
 	pid := strconv.Itoa(cmd.Process.Pid)
-	children := "/proc/" + pid + "/task/" + pid + "/children"
-	for first == 0 {
-		b, err := os.ReadFile(children)
-		if err != nil {
-			break // it ended already
+	for ended := false; !ended; {
+		select {
+		case err = <-done:
+			ended = true
+			continue
+		default:
 		}
-		if len(bytes.TrimSpace(b)) > 0 {
-			first = time.Since(start)
+		pids := []string{pid}
+		b, _ := os.ReadFile("/proc/" + pid + "/task/" + pid + "/children")
+		if kids := strings.Fields(string(b)); len(kids) > 0 {
+			if first == 0 {
+				first = time.Since(start)
+			}
+			pids = append(pids, kids...)
+		}
+		for _, p := range pids {
+			rssKB = max(rssKB, hwm(p))
+		}
+		if first != 0 {
+			time.Sleep(2 * time.Millisecond)
 		}
 	}
-	err = cmd.Wait()
 	wall = time.Since(start)
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("%s %s: %v\n%s", lab, file, err, stderr.Bytes())
@@ -265,8 +296,25 @@ func stream(lab, file string) (first, wall time.Duration, rssKB int64, err error
 	if first == 0 {
 		return 0, 0, 0, errors.New(lab + ": no child seen")
 	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return first, wall, ru.Maxrss, nil
+	return first, wall, rssKB, nil
+}
+
+// hwm is process pid's peak resident memory so far, in KiB (0 if gone).
+func hwm(pid string) int64 {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := bytes.Cut(b, []byte("\nVmHWM:"))
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(string(rest))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.ParseInt(f[0], 10, 64)
+	return n
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
