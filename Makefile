@@ -10,7 +10,7 @@ WASI    := pipelab mqlab shmlab
 # unchanged; REFC=FILE picks another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams FORCE
+.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams measure measure-boot FORCE
 
 all: build
 
@@ -90,11 +90,20 @@ bench: build out/ref
 test: check image-deps sizes
 	$(GO) test -count=1 -timeout 20m ./...
 
+# What the documentation shows but a test cannot measure again, measured
+# (scripts/measure.sh): a run of ipclab bench, into docs/measured/; make
+# docs then puts it in docs/benchmarks.md. make soak keeps its summary
+# there too.
+measure: build
+	scripts/measure.sh ipclab-bench $(BIN)/ipclab bench
+
 # The reliability campaigns (internal/campaign) at full size: kill, flood,
 # 16 labs at once; a summary table, also in out/soak.txt. `make test`
-# runs them at a size for CI. About 15 minutes on two cores.
+# runs them at a size for CI. About 15 minutes on two cores. The summary
+# is kept in docs/measured/soak.txt too, for make docs.
 soak:
-	sh scripts/soak.sh
+	MEASURED_FROM=out/soak.txt MEASURED_ENV="TRIALS ITEMS FLOOD RUNS RUNITEMS SEED" \
+		scripts/measure.sh soak sh scripts/soak.sh
 
 check:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -236,3 +245,9 @@ $(SDIMAGE): scripts/mksdimage.sh out/initramfs-pi3.cpio.xz $(call board_kernel,p
 # firmware; the recipe is the test rule above.
 test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
 	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)
+
+# Boot times of every machine make boot knows, 5 boots each (a few
+# minutes), into docs/measured/boot.txt (make docs shows them).
+measure-boot: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)
+	scripts/measure.sh boot $(GO) test -run '^$$' -bench Boot -benchtime 5x ./initramfs

@@ -37,7 +37,7 @@ func readDoc(t *testing.T, name string) string {
 // measurement, in allowed with the reason.
 func TestNoHandTypedFigures(t *testing.T) {
 	for _, name := range docFiles(t) {
-		for _, f := range handTyped(readDoc(t, name)) {
+		for _, f := range handTyped(name, readDoc(t, name)) {
 			t.Errorf("%s:%d: %q is typed by hand: generate it (<!-- gen:… -->, make docs) or allow it as a definition", name, f.Line, f.Text)
 		}
 	}
@@ -204,6 +204,39 @@ func TestCheck(t *testing.T) {
 	} {
 		if got := c.check(tc.line); len(got) != tc.errs {
 			t.Errorf("check(%q) = %q, want %d errors", tc.line, got, tc.errs)
+		}
+	}
+}
+
+func TestHandTyped(t *testing.T) {
+	for _, c := range []struct {
+		md   string
+		want string // the figures found, joined by ;
+	}{
+		{"The SD image is 65 MiB.\n", "65 MiB"},
+		{"Boots take 2.1 s and 2.0 s; 0.86–1.06 of C, 0.92×, 18% in the kernel.\n", "2.1 s;2.0 s;0.92×;18%"},
+		{"It ran 2,400 trials and 6,782,907 executions.\n", "2,400 trials;6,782,907 executions"},
+		{"from 99,600 messages/s to 32.9 million\n", "99,600 messages/s;32.9 million"},
+		// Constants are numbers without units.
+		{"The key is 0x6c000000 | pid; 6 of 10 slots; 2147483647 wraps.\n", ""},
+		// Definitions on the list, inline code, generated blocks.
+		{"8-byte records below PIPE_BUF (4096 bytes); `-timeout 10s`.\n", ""},
+		{"Size: <!-- gen:size ipclab MB -->1.9 MB<!-- /gen -->.\n", ""},
+		{"<!-- gen:sizes -->\n| x | 1,564,834 bytes |\n<!-- /gen -->\n", ""},
+		// A command's comment is prose; its output may echo its options.
+		{"    make bench   # about 4 min\n", "4 min"},
+		{"    $ mqlab recv -name lab -timeout 2s\n    mqlab: no message within 2s\n", ""},
+		{"    $ mqlab recv -name lab\n    mqlab: no message within 2s\n", "2s"},
+		// A typed table of measurements.
+		{"    64 B  pipe  2758082.1  176.52  1.00  40931\n", "a row of measurements: 2758082.1 176.52 1.00 40931"},
+		{"| pipe thr 64 B | 0.92 | 0.90 | 0.87 |\n", "a row of measurements: 0.92 0.90 0.87"},
+	} {
+		var got []string
+		for _, f := range handTyped("x.md", c.md) {
+			got = append(got, f.Text)
+		}
+		if g := strings.Join(got, ";"); g != c.want {
+			t.Errorf("handTyped(%q) = %q, want %q", c.md, g, c.want)
 		}
 	}
 }

@@ -20,7 +20,10 @@
 //	                                (out/sizes.json; all, or those KEYs)
 //	<!-- gen:code FILE [LINES] -->  FILE (its first LINES lines) as a code block
 //	<!-- gen:include FILE -->       FILE, Markdown, as it is
+//	<!-- gen:bench FILE -->         a table of the go test -bench results in
+//	                                FILE (scripts/measure.sh), its first line under it
 //	<!-- gen:size KEY [UNIT] -->    inline: one figure of out/sizes.json
+//	<!-- gen:limit KEY [UNIT] -->   inline: its limit
 //
 // A marker in code (an indented line, or within backticks) is an example,
 // left alone. With -check it changes nothing and lists what is stale,
@@ -310,7 +313,7 @@ func quoted(line []byte) bool {
 // 2 % off the build's own before it is stale.
 func sized(what string) bool {
 	f := strings.Fields(what)
-	return len(f) > 0 && (f[0] == "sizes" || f[0] == "size")
+	return len(f) > 0 && (f[0] == "sizes" || f[0] == "size" || f[0] == "limit")
 }
 
 // generate returns the body of the generated block named what: a block
@@ -353,7 +356,9 @@ func init() {
 		"sizes":    {"[KEY...]", 0, -1, false, sizesTable},
 		"code":     {"FILE [LINES]", 1, 2, false, code},
 		"include":  {"FILE", 1, 1, false, include},
-		"size":     {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText},
+		"bench":    {"FILE", 1, 1, false, benchTable},
+		"size":     {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(false)},
+		"limit":    {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(true)},
 	}
 }
 
@@ -405,6 +410,99 @@ func code(args []string) (string, error) {
 	}
 	t.WriteString("\n")
 	return t.String(), nil
+}
+
+// benchTable is a Markdown table of the benchmark results in a file that
+// scripts/measure.sh wrote from go test -bench: a row a benchmark (its
+// name without "Benchmark" and the -N of GOMAXPROCS), its runs, and a
+// column a metric, times in seconds; then the file's first line, which
+// says where and when it ran.
+func benchTable(args []string) (string, error) {
+	b, err := readRel(args[0])
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Split(string(b), "\n")
+	var units []string
+	var rows [][]string
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {
+			continue
+		}
+		name := strings.TrimPrefix(f[0], "Benchmark")
+		if i := strings.LastIndexByte(name, '-'); i > 0 {
+			if _, err := strconv.Atoi(name[i+1:]); err == nil {
+				name = name[:i]
+			}
+		}
+		row := []string{name, f[1]}
+		for i := 2; i+1 < len(f); i += 2 {
+			u := f[i+1]
+			col := slicesIndex(units, u)
+			if col < 0 {
+				units = append(units, u)
+				col = len(units) - 1
+			}
+			for len(row) < col+3 {
+				row = append(row, "")
+			}
+			row[col+2] = benchValue(f[i], u)
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return "", fmt.Errorf("%s: no benchmark results", args[0])
+	}
+	var t strings.Builder
+	t.WriteString("\n| | runs |")
+	for _, u := range units {
+		t.WriteString(" " + benchUnit(u) + " |")
+	}
+	t.WriteString("\n| --- | ---: |" + strings.Repeat(" ---: |", len(units)) + "\n")
+	for _, r := range rows {
+		for len(r) < len(units)+2 {
+			r = append(r, "")
+		}
+		t.WriteString("| " + strings.Join(r, " | ") + " |\n")
+	}
+	t.WriteString("\n" + strings.TrimPrefix(lines[0], "# ") + ".\n\n")
+	return t.String(), nil
+}
+
+func slicesIndex(xs []string, x string) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// benchUnit names a go test -bench unit as a column: ns/op is the mean.
+func benchUnit(u string) string {
+	switch u {
+	case "ns/op":
+		return "mean"
+	case "median-s/boot":
+		return "median"
+	}
+	return u
+}
+
+// benchValue writes a metric: times in seconds, others as they are.
+func benchValue(v, unit string) string {
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return v
+	}
+	switch {
+	case unit == "ns/op":
+		return strconv.FormatFloat(x/1e9, 'f', 2, 64) + " s"
+	case strings.HasPrefix(unit, "median-s/") || strings.HasPrefix(unit, "s/"):
+		return strconv.FormatFloat(x, 'f', 2, 64) + " s"
+	}
+	return v
 }
 
 // include is the file, Markdown, as it is.
@@ -485,35 +583,43 @@ func sizesTable(keys []string) (string, error) {
 // units are the units a size may be written in, and their bytes.
 var units = map[string]float64{"bytes": 1, "KB": 1e3, "MB": 1e6, "KiB": 1 << 10, "MiB": 1 << 20}
 
-// sizeText is one figure of out/sizes.json in a sentence: "1,564,834
-// bytes", or in a larger unit to two significant digits or more: "1.6
-// MB", "65 MiB".
-func sizeText(args []string) (string, error) {
-	all, err := loadSizes()
-	if err != nil {
-		return "", err
+// sizeText returns the generator of one figure of out/sizes.json in a
+// sentence, or of its limit: "1,564,834 bytes", or in a larger unit to
+// two significant digits or more: "1.6 MB", "65 MiB".
+func sizeText(limit bool) func(args []string) (string, error) {
+	return func(args []string) (string, error) {
+		all, err := loadSizes()
+		if err != nil {
+			return "", err
+		}
+		s, err := findSize(all, args[0])
+		if err != nil {
+			return "", err
+		}
+		n := s.Bytes
+		if limit {
+			if n = s.Limit; n == 0 {
+				return "", fmt.Errorf("%s has no limit in out/sizes.json", args[0])
+			}
+		}
+		unit := "bytes"
+		if len(args) > 1 {
+			unit = args[1]
+		}
+		u, ok := units[unit]
+		if !ok {
+			return "", fmt.Errorf("unknown unit %q (bytes, KB, MB, KiB, MiB)", unit)
+		}
+		if unit == "bytes" {
+			return group(n) + " bytes", nil
+		}
+		v := float64(n) / u
+		prec := 0
+		if v < 10 {
+			prec = 1
+		}
+		return strconv.FormatFloat(v, 'f', prec, 64) + " " + unit, nil
 	}
-	s, err := findSize(all, args[0])
-	if err != nil {
-		return "", err
-	}
-	unit := "bytes"
-	if len(args) > 1 {
-		unit = args[1]
-	}
-	u, ok := units[unit]
-	if !ok {
-		return "", fmt.Errorf("gen:size %s: unknown unit %q (bytes, KB, MB, KiB, MiB)", args[0], unit)
-	}
-	if unit == "bytes" {
-		return group(s.Bytes) + " bytes", nil
-	}
-	v := float64(s.Bytes) / u
-	prec := 0
-	if v < 10 {
-		prec = 1
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64) + " " + unit, nil
 }
 
 // group writes n with thousands separators: 1,564,834.
