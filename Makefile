@@ -10,7 +10,7 @@ WASI    := pipelab mqlab shmlab
 # unchanged; REFC=FILE picks another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams measure measure-boot FORCE
+.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams course sheet-deadlock measure measure-boot FORCE
 
 all: build
 
@@ -133,6 +133,30 @@ diagrams: build
 	  $(BIN)/ipclab $$l -trace $$f 2> docs/diagrams/$$l.trace >/dev/null; \
 	  $(BIN)/ipclab diagram docs/diagrams/$$l.trace > docs/diagrams/$$l.svg; \
 	done
+
+# The course's recorded runs (docs/course.md): a trace of each lab, and of
+# some of their modes, from a real run on the sheet's sample
+# (docs/course/NAME.trace, which make docs shows with the notes in
+# NAME.notes and turns into tables of who holds which descriptor), and the
+# sheet's queue program hanging (docs/course/sheet-deadlock.txt).
+COURSE_TRACES := pipelab:pipe pipelab-duplex:pipe:-duplex pipelab-writers:pipe:-writers=2 \
+	mqlab:queue mqlab-sysv:queue:-sysv shmlab:shm shmlab-memfd:shm:-memfd
+course: build
+	@mkdir -p docs/course
+	@set -e; for t in $(COURSE_TRACES); do \
+	  n=$${t%%:*}; r=$${t#*:}; f=testdata/$${r%%:*}.txt; a=; \
+	  case $$r in *:*) a=$${r#*:};; esac; \
+	  echo "$(BIN)/$${n%%-*} -trace $$a $$f 2> docs/course/$$n.trace"; \
+	  $(BIN)/$${n%%-*} -trace $$a $$f 2> docs/course/$$n.trace >/dev/null; \
+	done
+	scripts/sheet-deadlock.sh $(BIN)/mqlab > docs/course/sheet-deadlock.txt
+
+# Why the lab sheet's queue program hangs from about 5,000 items, shown
+# from /proc, next to a fixed copy and mqlab (SHEET_ITEMS=N for another
+# count; docs/course.md).
+sheet-deadlock: build
+	@command -v python3 >/dev/null || scripts/deps.sh
+	scripts/sheet-deadlock.sh $(BIN)/mqlab
 
 # The documentation's generated parts: each command's doc comment and the
 # README's synopses from the command table, the size tables from make

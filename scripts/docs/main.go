@@ -359,6 +359,8 @@ func init() {
 		"bench":    {"FILE", 1, 1, false, benchTable},
 		"size":     {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(false)},
 		"limit":    {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(true)},
+		"trace":    {"FILE", 1, 1, false, traceBlock}, // course.go
+		"fds":      {"FILE", 1, 1, false, fdsBlock},   // course.go
 	}
 }
 
