@@ -271,7 +271,9 @@ test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
 	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)
 
 # Boot times of every machine make boot knows, 5 boots each (a few
-# minutes), into docs/measured/boot.txt (make docs shows them).
+# minutes), into docs/measured/boot.txt, and one boot's console into
+# docs/measured/boot-amd64.txt (make docs shows them).
 measure-boot: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
-	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) out/initramfs-amd64.cpio.xz
 	scripts/measure.sh boot $(GO) test -run '^$$' -bench Boot -benchtime 5x ./initramfs
+	scripts/measure.sh boot-amd64 $(MAKE) --no-print-directory boot ARCH=amd64

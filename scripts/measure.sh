@@ -16,6 +16,8 @@ mkdir -p docs/measured
 out=docs/measured/$name.txt
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
 load=$(cut -d' ' -f1 /proc/loadavg)
+nice=$(nice)
+[ "$nice" = 0 ] && nice= || nice=", nice $nice"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 t0=$(date +%s)
 env=
@@ -30,11 +32,14 @@ else
 	"$@" >"$out.body" 2>&1 || { cat "$out.body"; rm -f "$out.body"; exit 1; }
 fi
 {
-	printf '# %s, %s s; %s; %s CPUs (%s); load %s before; %s; ipclab %s\n' \
-		"$started" $(($(date +%s) - t0)) "$(uname -sr)" "$(nproc)" "$cpu" "$load" \
+	printf '# %s, %s s; %s; %s CPUs (%s); load %s before%s; %s; ipclab %s\n' \
+		"$started" $(($(date +%s) - t0)) "$(uname -sr)" "$(nproc)" "$cpu" "$load" "$nice" \
 		"$(${GO:-go} env GOVERSION)" "$(git describe --tags --always --dirty 2>/dev/null || echo devel)"
 	printf '$ %s%s\n' "$env" "$*"
-	cat "$out.body"
+	# A console's terminal controls (ESC c, colours, line wrap) and CRs
+	# are no text.
+	esc=$(printf '\033')
+	tr -d '\r' <"$out.body" | sed "s/${esc}\[[0-9;?]*[A-Za-z]//g; s/${esc}.//g"
 } >"$out"
 rm -f "$out.body"
 cat "$out"

@@ -240,3 +240,20 @@ func TestHandTyped(t *testing.T) {
 		}
 	}
 }
+
+func TestBenchTable(t *testing.T) {
+	root = t.TempDir()
+	defer func() { root = "../.." }()
+	in := "# when and where\n$ go test -bench Boot\ngoos: linux\n" +
+		"BenchmarkBoot/amd64-2  5  2100000000 ns/op  2.05 median-s/boot\n" +
+		"BenchmarkBoot/pi3-2  5  2800000000 ns/op  2.75 median-s/boot\nPASS\n"
+	if err := os.WriteFile(filepath.Join(root, "boot.txt"), []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := benchTable([]string{"boot.txt"})
+	want := "\n| Boot | runs | mean | median |\n| --- | ---: | ---: | ---: |\n" +
+		"| amd64 | 5 | 2.10 s | 2.05 s |\n| pi3 | 5 | 2.80 s | 2.75 s |\n\nwhen and where.\n\n"
+	if err != nil || got != want {
+		t.Errorf("benchTable = %q, %v; want %q", got, err, want)
+	}
+}

@@ -456,8 +456,23 @@ func benchTable(args []string) (string, error) {
 	if len(rows) == 0 {
 		return "", fmt.Errorf("%s: no benchmark results", args[0])
 	}
+	// Boot/amd64, Boot/arm64: a column headed Boot of amd64, arm64.
+	head := ""
+	if i := strings.IndexByte(rows[0][0], '/'); i > 0 {
+		head = rows[0][0][:i]
+		for _, r := range rows {
+			if !strings.HasPrefix(r[0], head+"/") {
+				head = ""
+			}
+		}
+	}
+	if head != "" {
+		for _, r := range rows {
+			r[0] = strings.TrimPrefix(r[0], head+"/")
+		}
+	}
 	var t strings.Builder
-	t.WriteString("\n| | runs |")
+	t.WriteString("\n| " + head + " | runs |")
 	for _, u := range units {
 		t.WriteString(" " + benchUnit(u) + " |")
 	}
