@@ -187,10 +187,15 @@ docs: sizes
 #                                         the boot tests (initramfs/)
 
 ARCH ?= amd64
-BOOT_ARCHES := amd64 arm64
+BOOT_ARCHES := amd64 arm64 armv7 riscv64
 
+# QEMU's virt machines: Debian 12's cloud kernels, its armmp kernel for a
+# Cortex-A15 (armv7), Debian 13's riscv64 kernel (riscv64 is official
+# there first).
 KERNEL_META_amd64 := linux-image-cloud-amd64
 KERNEL_META_arm64 := linux-image-cloud-arm64
+KERNEL_META_armv7 := linux-image-armmp
+KERNEL_META_riscv64 := linux-image-riscv64
 kernel_of = out/kernel/$(KERNEL_META_$(1))/vmlinuz
 
 # The Pi boards: name, QEMU machine, memory, GOARCH, Debian arch, kernel
@@ -202,12 +207,15 @@ board_kernel = out/kernel/$(call board_field,$(1),6)/vmlinuz
 # "package:debian-arch" of each kernel the boards use.
 PI_KERNELS := $(sort $(shell awk '!/^\#/ && NF { print $$6 ":" $$5 }' $(BOARDS_TXT)))
 
+QEMU10 := out/qemu/bin/qemu-system-aarch64
+
 ifdef BOARD
 ifeq ($(filter $(BOARD),$(BOARDS)),)
 $(error BOARD=$(BOARD): not one of $(BOARDS) (scripts/boards.txt))
 endif
 TARGET := $(BOARD)
 KERNEL := $(call board_kernel,$(BOARD))
+QEMU_FOR := $(if $(filter raspi4b,$(call board_field,$(BOARD),2)),$(QEMU10))
 else
 TARGET := $(ARCH)
 KERNEL := $(call kernel_of,$(ARCH))
@@ -233,17 +241,25 @@ kernel: $(KERNEL)
 out/kernel/linux-image-cloud-%/vmlinuz:
 	scripts/fetch-kernel.sh $* linux-image-cloud-$* out/kernel
 
+out/kernel/linux-image-riscv64/vmlinuz:
+	SUITE=trixie scripts/fetch-kernel.sh riscv64 linux-image-riscv64 out/kernel
+
 define pi_kernel_rule
 out/kernel/$(1)/vmlinuz:
 	scripts/fetch-kernel.sh $(2) $(1) out/kernel
 endef
 $(foreach k,$(PI_KERNELS),$(eval $(call pi_kernel_rule,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))))))
 
-boot: boot-deps $(KERNEL) $(INITRAMFS)
+boot: boot-deps $(KERNEL) $(INITRAMFS) $(QEMU_FOR)
 	scripts/boot.sh $(TARGET) $(INITRAMFS)
 
-shell: boot-deps $(KERNEL) $(INITRAMFS)
+shell: boot-deps $(KERNEL) $(INITRAMFS) $(QEMU_FOR)
 	scripts/qemu.sh $(TARGET) $(INITRAMFS) ipclab.shell=1
+
+# QEMU 10 from bookworm-backports, for the Pi 4B and 400 (raspi4b), in its
+# own directory beside Debian 12's QEMU 7.2.
+$(QEMU10): scripts/fetch-qemu.sh
+	scripts/fetch-qemu.sh out/qemu
 
 # QEMU, xz, cpio, sfdisk, mkfs.vfat and mtools, installed only if missing.
 boot-deps:
@@ -268,6 +284,7 @@ $(SDIMAGE): scripts/mksdimage.sh out/initramfs-pi3.cpio.xz $(call board_kernel,p
 # The boot tests (initramfs/) need QEMU, the SD tools, every kernel and the
 # firmware; the recipe is the test rule above.
 test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
+<<<<<<< HEAD
 	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)
 
 # Boot times of every machine make boot knows, 5 boots each (a few
@@ -277,3 +294,6 @@ measure-boot: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
 	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) out/initramfs-amd64.cpio.xz
 	scripts/measure.sh boot $(GO) test -run '^$$' -bench Boot -benchtime 5x ./initramfs
 	scripts/measure.sh boot-amd64 $(MAKE) --no-print-directory boot ARCH=amd64
+=======
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) $(QEMU10)
+>>>>>>> main

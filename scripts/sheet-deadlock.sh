@@ -12,6 +12,10 @@
 # SHEET_TIMEOUT seconds (default 60) without being stuck, timeout(1) would
 # end it; it finishes by itself when the data fit in the pipe.
 #
+# It knows the sheet's program by the processes multiprocessing's "fork"
+# start method makes (the default on Linux up to Python 3.13): the parent,
+# and p1 as its child.
+#
 # Synopsis: [SHEET_ITEMS=N] [SHEET_TIMEOUT=S] scripts/sheet-deadlock.sh [MQLAB]
 #
 # MQLAB is the mqlab binary to compare with: by default out/bin/mqlab
