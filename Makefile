@@ -164,7 +164,7 @@ sheet-deadlock: build
 docs: sizes
 	$(GO) run ./scripts/docs
 
-# Booting the lab in QEMU (issue 5) and on the Raspberry Pis (issue 7).
+# Booting the lab in QEMU (docs/boot.md) and on the Raspberry Pis (docs/pi.md).
 # These rules read the module's sources, testdata/, initramfs/ and scripts/,
 # and write only under out/.
 #
@@ -284,16 +284,12 @@ $(SDIMAGE): scripts/mksdimage.sh out/initramfs-pi3.cpio.xz $(call board_kernel,p
 # The boot tests (initramfs/) need QEMU, the SD tools, every kernel and the
 # firmware; the recipe is the test rule above.
 test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
-<<<<<<< HEAD
-	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) $(QEMU10)
 
 # Boot times of every machine make boot knows, 5 boots each (a few
 # minutes), into docs/measured/boot.txt, and one boot's console into
 # docs/measured/boot-amd64.txt (make docs shows them).
 measure-boot: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
-	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) out/initramfs-amd64.cpio.xz
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) $(QEMU10) out/initramfs-amd64.cpio.xz
 	scripts/measure.sh boot $(GO) test -run '^$$' -bench Boot -benchtime 5x ./initramfs
 	scripts/measure.sh boot-amd64 $(MAKE) --no-print-directory boot ARCH=amd64
-=======
-	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) $(QEMU10)
->>>>>>> main

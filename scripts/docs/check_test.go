@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -255,5 +256,18 @@ func TestBenchTable(t *testing.T) {
 		"| amd64 | 5 | 2.10 s | 2.05 s |\n| pi3 | 5 | 2.80 s | 2.75 s |\n\nwhen and where.\n\n"
 	if err != nil || got != want {
 		t.Errorf("benchTable = %q, %v; want %q", got, err, want)
+	}
+}
+
+// TestForReaders: the documentation speaks to its readers, not of the
+// project's making, and points at nothing outside the repository.
+func TestForReaders(t *testing.T) {
+	bad := regexp.MustCompile(`\.\./shared|(?i)\bissue \d+|\bthe issue\b|\bthe brief\b|\bthe lead\b`)
+	for _, name := range docFiles(t) {
+		for i, l := range strings.Split(readDoc(t, name), "\n") {
+			if m := bad.FindString(l); m != "" {
+				t.Errorf("%s:%d: %q: a reader has no such thing", name, i+1, m)
+			}
+		}
 	}
 }
