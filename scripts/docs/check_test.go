@@ -227,7 +227,8 @@ func TestHandTyped(t *testing.T) {
 		// A command's comment is prose; its output may echo its options.
 		{"    make bench   # about 4 min\n", "4 min"},
 		{"    $ mqlab recv -name lab -timeout 2s\n    mqlab: no message within 2s\n", ""},
-		{"    $ mqlab recv -name lab\n    mqlab: no message within 2s\n", "2s"},
+		{"    $ mqlab recv -name lab\n    mqlab: no message within 2 s\n", "2 s"},
+		{"the Pi 3s and the 1990s\n", ""},
 		// A typed table of measurements.
 		{"    64 B  pipe  2758082.1  176.52  1.00  40931\n", "a row of measurements: 2758082.1 176.52 1.00 40931"},
 		{"| pipe thr 64 B | 0.92 | 0.90 | 0.87 |\n", "a row of measurements: 0.92 0.90 0.87"},
@@ -239,23 +240,6 @@ func TestHandTyped(t *testing.T) {
 		if g := strings.Join(got, ";"); g != c.want {
 			t.Errorf("handTyped(%q) = %q, want %q", c.md, g, c.want)
 		}
-	}
-}
-
-func TestBenchTable(t *testing.T) {
-	root = t.TempDir()
-	defer func() { root = "../.." }()
-	in := "# when and where\n$ go test -bench Boot\ngoos: linux\n" +
-		"BenchmarkBoot/amd64-2  5  2100000000 ns/op  2.05 median-s/boot\n" +
-		"BenchmarkBoot/pi3-2  5  2800000000 ns/op  2.75 median-s/boot\nPASS\n"
-	if err := os.WriteFile(filepath.Join(root, "boot.txt"), []byte(in), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := benchTable([]string{"boot.txt"})
-	want := "\n| Boot | runs | mean | median |\n| --- | ---: | ---: | ---: |\n" +
-		"| amd64 | 5 | 2.10 s | 2.05 s |\n| pi3 | 5 | 2.80 s | 2.75 s |\n\nwhen and where.\n\n"
-	if err != nil || got != want {
-		t.Errorf("benchTable = %q, %v; want %q", got, err, want)
 	}
 }
 

@@ -20,10 +20,10 @@ type figure struct {
 // "6 of 10") are not figures: they are constants, names or examples.
 var figureRE = regexp.MustCompile(`(?:^|[^\w.,/-])(` +
 	`[0-9][0-9,]*(?:\.[0-9]+)?(?:\s?[–-]\s?[0-9][0-9,]*(?:\.[0-9]+)?)?` +
-	`\s?` +
-	`(?:bytes?|[kKMG]i?B|[kKM]?msgs/s|(?:messages|items|records)(?:/s| a second)|` +
-	`ms|µs|us|ns|s|min|h|%|×|` +
-	`runs|trials|boots|executions|rounds|pairs|samples|million|thousand))` +
+	`(?:\s?(?:bytes?|[kKMG]i?B|[kKM]?msgs/s|(?:messages|items|records)(?:/s| a second)|` +
+	`ms|µs|us|ns|min|%|×|` +
+	`runs|trials|boots|executions|rounds|pairs|samples|million|thousand)` +
+	`|\s(?:s|h)))` + // "2.1 s", not "the Pi 3s"
 	`(?:$|[^\w/])`)
 
 // measuredRE matches a number that looks measured rather than chosen: a

@@ -20,10 +20,9 @@
 //	                                (out/sizes.json; all, or those KEYs)
 //	<!-- gen:code FILE [LINES] -->  FILE (its first LINES lines) as a code block
 //	<!-- gen:include FILE -->       FILE, Markdown, as it is
-//	<!-- gen:bench FILE -->         a table of the go test -bench results in
-//	                                FILE (scripts/measure.sh), its first line under it
 //	<!-- gen:size KEY [UNIT] -->    inline: one figure of out/sizes.json
 //	<!-- gen:limit KEY [UNIT] -->   inline: its limit
+//	<!-- gen:boot-times [TARGET...] -->  boot times, make boot-times's record
 //
 // A marker in code (an indented line, or within backticks) is an example,
 // left alone. With -check it changes nothing and lists what is stale,
@@ -352,15 +351,15 @@ var generators map[string]generator
 
 func init() {
 	generators = map[string]generator{
-		"synopsis": {"PROGRAM", 1, 1, false, synopsis},
-		"sizes":    {"[KEY...]", 0, -1, false, sizesTable},
-		"code":     {"FILE [LINES]", 1, 2, false, code},
-		"include":  {"FILE", 1, 1, false, include},
-		"bench":    {"FILE", 1, 1, false, benchTable},
-		"size":     {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(false)},
-		"limit":    {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(true)},
-		"trace":    {"FILE", 1, 1, false, traceBlock}, // course.go
-		"fds":      {"FILE", 1, 1, false, fdsBlock},   // course.go
+		"synopsis":   {"PROGRAM", 1, 1, false, synopsis},
+		"sizes":      {"[KEY...]", 0, -1, false, sizesTable},
+		"code":       {"FILE [LINES]", 1, 2, false, code},
+		"include":    {"FILE", 1, 1, false, include},
+		"size":       {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(false)},
+		"limit":      {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(true)},
+		"trace":      {"FILE", 1, 1, false, traceBlock},             // course.go
+		"fds":        {"FILE", 1, 1, false, fdsBlock},               // course.go
+		"boot-times": {"[TARGET...]", 0, -1, false, bootTimesTable}, // boottimes.go
 	}
 }
 
@@ -412,114 +411,6 @@ func code(args []string) (string, error) {
 	}
 	t.WriteString("\n")
 	return t.String(), nil
-}
-
-// benchTable is a Markdown table of the benchmark results in a file that
-// scripts/measure.sh wrote from go test -bench: a row a benchmark (its
-// name without "Benchmark" and the -N of GOMAXPROCS), its runs, and a
-// column a metric, times in seconds; then the file's first line, which
-// says where and when it ran.
-func benchTable(args []string) (string, error) {
-	b, err := readRel(args[0])
-	if err != nil {
-		return "", err
-	}
-	lines := strings.Split(string(b), "\n")
-	var units []string
-	var rows [][]string
-	for _, l := range lines {
-		f := strings.Fields(l)
-		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {
-			continue
-		}
-		name := strings.TrimPrefix(f[0], "Benchmark")
-		if i := strings.LastIndexByte(name, '-'); i > 0 {
-			if _, err := strconv.Atoi(name[i+1:]); err == nil {
-				name = name[:i]
-			}
-		}
-		row := []string{name, f[1]}
-		for i := 2; i+1 < len(f); i += 2 {
-			u := f[i+1]
-			col := slicesIndex(units, u)
-			if col < 0 {
-				units = append(units, u)
-				col = len(units) - 1
-			}
-			for len(row) < col+3 {
-				row = append(row, "")
-			}
-			row[col+2] = benchValue(f[i], u)
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) == 0 {
-		return "", fmt.Errorf("%s: no benchmark results", args[0])
-	}
-	// Boot/amd64, Boot/arm64: a column headed Boot of amd64, arm64.
-	head := ""
-	if i := strings.IndexByte(rows[0][0], '/'); i > 0 {
-		head = rows[0][0][:i]
-		for _, r := range rows {
-			if !strings.HasPrefix(r[0], head+"/") {
-				head = ""
-			}
-		}
-	}
-	if head != "" {
-		for _, r := range rows {
-			r[0] = strings.TrimPrefix(r[0], head+"/")
-		}
-	}
-	var t strings.Builder
-	t.WriteString("\n| " + head + " | runs |")
-	for _, u := range units {
-		t.WriteString(" " + benchUnit(u) + " |")
-	}
-	t.WriteString("\n| --- | ---: |" + strings.Repeat(" ---: |", len(units)) + "\n")
-	for _, r := range rows {
-		for len(r) < len(units)+2 {
-			r = append(r, "")
-		}
-		t.WriteString("| " + strings.Join(r, " | ") + " |\n")
-	}
-	t.WriteString("\n" + strings.TrimPrefix(lines[0], "# ") + ".\n\n")
-	return t.String(), nil
-}
-
-func slicesIndex(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return -1
-}
-
-// benchUnit names a go test -bench unit as a column: ns/op is the mean.
-func benchUnit(u string) string {
-	switch u {
-	case "ns/op":
-		return "mean"
-	case "median-s/boot":
-		return "median"
-	}
-	return u
-}
-
-// benchValue writes a metric: times in seconds, others as they are.
-func benchValue(v, unit string) string {
-	x, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return v
-	}
-	switch {
-	case unit == "ns/op":
-		return strconv.FormatFloat(x/1e9, 'f', 2, 64) + " s"
-	case strings.HasPrefix(unit, "median-s/") || strings.HasPrefix(unit, "s/"):
-		return strconv.FormatFloat(x, 'f', 2, 64) + " s"
-	}
-	return v
 }
 
 // include is the file, Markdown, as it is.
