@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -294,7 +293,8 @@ func TestBootFailsWhenALabFails(t *testing.T) {
 
 // BenchmarkBoot measures boots from QEMU's start to its end (power-off),
 // each boot also checked, for every virt machine and every Pi board; it
-// reports the median besides the mean (ns/op).
+// reports the median, the fastest and the slowest besides the mean
+// (ns/op). make boot-times (scripts/boot-times.sh) records them.
 func BenchmarkBoot(b *testing.B) {
 	targets := slices.Clone(bootArches)
 	for _, bd := range readBoards(b) {
@@ -313,8 +313,10 @@ func BenchmarkBoot(b *testing.B) {
 				}
 				times = append(times, time.Since(start))
 			}
-			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+			slices.Sort(times)
 			b.ReportMetric(times[len(times)/2].Seconds(), "median-s/boot")
+			b.ReportMetric(times[0].Seconds(), "min-s/boot")
+			b.ReportMetric(times[len(times)-1].Seconds(), "max-s/boot")
 		})
 	}
 }
