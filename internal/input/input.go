@@ -8,7 +8,6 @@ import (
 	"io"
 	"ipclab/ipc"
 	"math"
-	"strconv"
 
 	"ipclab/internal/text"
 )
@@ -40,7 +39,7 @@ func errorAt(name string, line int, msg string) error {
 
 func (e *Error) Error() string {
 	if e.Line > 0 {
-		return e.Name + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+		return e.Name + ":" + text.Itoa(e.Line) + ": " + e.Msg
 	}
 	return e.Name + ": " + e.Msg
 }
@@ -164,8 +163,8 @@ func Dialogue(r io.Reader, w io.Writer, sizePrompt, itemPrompt string) (*Data, e
 		s, err := br.readLine()
 		if err != nil {
 			io.WriteString(w, "\n")
-			return nil, errorAt(name, 0, "expected "+strconv.FormatInt(n, 10)+
-				" items, got "+strconv.FormatInt(i, 10))
+			return nil, errorAt(name, 0, "expected "+text.Int64(n)+
+				" items, got "+text.Int64(i))
 		}
 		line++
 		v, err := Int(s, len(s) > maxToken)
@@ -185,7 +184,7 @@ func (d *Data) Times10() ([]int64, error) {
 	for i, v := range d.Values {
 		p, ok := Mul10(v)
 		if !ok {
-			return nil, d.errAt(i, strconv.FormatInt(v, 10)+" * 10 overflows a 64-bit integer")
+			return nil, d.errAt(i, text.Int64(v)+" * 10 overflows a 64-bit integer")
 		}
 		out[i] = p
 	}

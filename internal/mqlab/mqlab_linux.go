@@ -65,8 +65,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *prio && len(d.Values) >= maxMsg {
-		return cli.Usage("-prio shows the queue's order with at most " + strconv.Itoa(maxMsg-1) +
-			" items, which it holds at once (with the end message); the data have " + strconv.Itoa(len(d.Values)))
+		return cli.Usage("-prio shows the queue's order with at most " + text.Itoa(maxMsg-1) +
+			" items, which it holds at once (with the end message); the data have " + text.Itoa(len(d.Values)))
 	}
 	g, err := r.Group(args[0], stdout, stderr)
 	if err != nil {
@@ -103,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err := roomy(id); err != nil {
 			return err
 		}
-		qargs = []string{"sysv", strconv.Itoa(id)}
+		qargs = []string{"sysv", text.Itoa(id)}
 	} else {
 		name := proc.ObjectName("mq")
 		attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
@@ -201,7 +201,7 @@ func roomy(id int) error {
 	ds, err := ipc.MsgStat(id)
 	if err == nil && ds.Qbytes < record.Size {
 		return errors.New("the System V queue holds " + strconv.FormatUint(uint64(ds.Qbytes), 10) +
-			" bytes, less than one message of " + strconv.Itoa(record.Size) + ": raise /proc/sys/kernel/msgmnb")
+			" bytes, less than one message of " + text.Itoa(record.Size) + ": raise /proc/sys/kernel/msgmnb")
 	}
 	return err
 }
@@ -360,7 +360,7 @@ func sendAll(q *queue, values []int64, prio bool, fixed uint) error {
 	for _, v := range values {
 		x, ok := input.Mul10(v)
 		if !ok {
-			return errors.New(strconv.FormatInt(v, 10) + " * 10 overflows a 64-bit integer")
+			return errors.New(text.Int64(v) + " * 10 overflows a 64-bit integer")
 		}
 		record.Put(msg[:], x)
 		p := fixed
@@ -418,11 +418,11 @@ func receiveAll(q *queue, out *cli.Output, header string, all bool, count int, t
 // show prints one received value, with its priority if asked.
 func show(out *cli.Output, msg []byte, prio bool, p uint) error {
 	if len(msg) != record.Size {
-		return errors.New("received a message of " + strconv.Itoa(len(msg)) + " bytes, want " + strconv.Itoa(record.Size))
+		return errors.New("received a message of " + text.Itoa(len(msg)) + " bytes, want " + text.Itoa(record.Size))
 	}
-	line := strconv.FormatInt(record.Get(msg), 10)
+	line := text.Int64(record.Get(msg))
 	if prio {
-		line += " (priority " + strconv.Itoa(int(p)) + ")"
+		line += " (priority " + text.Itoa(int(p)) + ")"
 	}
 	out.Line(line)
 	return nil

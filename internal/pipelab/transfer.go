@@ -9,12 +9,12 @@ package pipelab
 import (
 	"errors"
 	"io"
-	"strconv"
 	"syscall"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/record"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -44,7 +44,7 @@ func sender(w io.WriteCloser, ack io.Reader, values []int64, out *cli.Output) er
 		if _, err := w.Write(rec[:]); err != nil {
 			return writeError(err)
 		}
-		s := strconv.FormatInt(v, 10)
+		s := text.Int64(v)
 		if i < shown {
 			out.Line("Messages Sent: " + s)
 		}
@@ -55,7 +55,7 @@ func sender(w io.WriteCloser, ack io.Reader, values []int64, out *cli.Output) er
 			return err
 		}
 		if a := record.Get(rec[:]); a != v {
-			return errors.New("acknowledgement " + strconv.FormatInt(a, 10) + " for " + s)
+			return errors.New("acknowledgement " + text.Int64(a) + " for " + s)
 		}
 		if i < shown {
 			out.Line("Ack: " + s)
@@ -92,7 +92,7 @@ func receiver(r io.Reader, ack io.Writer, out *cli.Output) error {
 		}
 		v := record.Get(rec[:])
 		if v != 0 {
-			out.Line("Messages Received: " + strconv.FormatInt(v, 10))
+			out.Line("Messages Received: " + text.Int64(v))
 		}
 		if ack != nil {
 			if _, err := ack.Write(rec[:]); err != nil {

@@ -1,13 +1,13 @@
 package proc
 
 import (
-	"strconv"
 	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 
 	"ipclab/internal/record"
+	"ipclab/internal/text"
 )
 
 // DataFile puts values in an anonymous memory file (memfd) for a child to
@@ -83,5 +83,5 @@ func ObjectKey() int {
 // the same: O_EXCL turns a clash into an error, never a shared object.)
 func ObjectName(kind string) string {
 	objects++
-	return "/ipclab-" + kind + "-" + strconv.Itoa(syscall.Getpid()) + "-" + strconv.Itoa(objects)
+	return "/ipclab-" + kind + "-" + text.Itoa(syscall.Getpid()) + "-" + text.Itoa(objects)
 }

@@ -5,7 +5,6 @@ package shmlab
 import (
 	"errors"
 	"io"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 
@@ -158,7 +157,7 @@ func remove(w *lab.Where) error {
 	var err error
 	what := w.Name
 	if w.SysV {
-		what = "with key " + strconv.Itoa(w.Key)
+		what = "with key " + text.Itoa(w.Key)
 		var id int
 		if id, err = ipc.ShmGet(w.Key, 0, 0); err == nil {
 			err = ipc.ShmRemove(id)

@@ -65,15 +65,15 @@ func runClean(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			continue
 		}
 		removed++
-		io.WriteString(stdout, verb+l.what+" of pid "+strconv.Itoa(l.pid)+", which is gone\n")
+		io.WriteString(stdout, verb+l.what+" of pid "+text.Itoa(l.pid)+", which is gone\n")
 	}
 	verb := " removed"
 	if *dry {
 		verb = " to remove"
 	}
-	io.WriteString(stdout, "ipclab clean: "+strconv.Itoa(removed)+verb+"\n")
+	io.WriteString(stdout, "ipclab clean: "+text.Itoa(removed)+verb+"\n")
 	if failed > 0 {
-		return errors.New(strconv.Itoa(failed) + " leftovers could not be removed")
+		return errors.New(text.Itoa(failed) + " leftovers could not be removed")
 	}
 	return nil
 }
