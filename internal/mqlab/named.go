@@ -12,6 +12,7 @@ import (
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
+	"ipclab/internal/proc"
 	"ipclab/internal/record"
 	"ipclab/internal/text"
 	"ipclab/ipc"
@@ -53,7 +54,7 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return cli.Usage("-type selects System V messages: add -sysv -key K")
 	}
 	if prio != nil && (*prio < 0 || *prio > maxPrio) {
-		return cli.Usage("-prio: " + strconv.Itoa(*prio) + " is not a priority from 0 to " + strconv.Itoa(maxPrio))
+		return cli.Usage("-prio: " + text.Itoa(*prio) + " is not a priority from 0 to " + text.Itoa(maxPrio))
 	}
 	if cmd != "send" && len(rest) > 0 {
 		return cli.Usage("unexpected argument " + rest[0] + " (see mqlab " + cmd + " -h)")
@@ -74,9 +75,16 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	q, created, err := openQueue(where, *nonblock)
+	slot := int64(0) // recv's lock on a POSIX queue; send's is 1
+	if cmd == "send" {
+		slot = 1
+	}
+	q, created, err := openQueue(where, *nonblock, slot)
 	if err != nil {
 		return err
+	}
+	if cmd == "recv" && !*nonblock && empty(q) {
+		io.WriteString(stderr, "mqlab: waiting on "+where.Describe("queue", "/dev/mqueue")+" for a sender: mqlab send "+where.Args()+" FILE\n")
 	}
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
@@ -92,7 +100,11 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		var end bool
 		end, err = receiveAll(q, out, "Queue elements:", false, *count, *timeout)
 		if end {
-			return remove(where)
+			if q.unused(100) {
+				return remove(where)
+			}
+			io.WriteString(stderr, "mqlab: "+where.Describe("queue", "/dev/mqueue")+" stays: another sender is using it\n")
+			return nil
 		}
 		if errors.Is(err, unix.ETIMEDOUT) {
 			err = errors.New("no message within " + text.FormatDuration(*timeout) + " (is a sender running?)")
@@ -103,11 +115,11 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	if err != nil {
-		// Whoever made the queue removes it if it stops on an error; recv
-		// removes it at the end of the data. A named queue is meant to
-		// outlive its users, so one left by a killed sender stays until
-		// "mqlab rm".
-		if created {
+		// Whoever made the queue removes it if it stops on an error (recv
+		// only if no sender has used it since); recv removes it at the end
+		// of the data. A named queue is meant to outlive its users, so one
+		// left by a killed sender stays until "mqlab rm".
+		if created && (cmd == "send" || q.unused(0)) {
 			remove(where)
 		}
 		return advise(err, hints)
@@ -115,9 +127,42 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// empty reports whether the queue holds no message now.
+func empty(q *queue) bool {
+	if q.sysv {
+		ds, err := ipc.MsgStat(q.id)
+		return err == nil && ds.Qnum == 0
+	}
+	a, err := ipc.MqGetAttr(q.mqd)
+	return err == nil && a.Curmsgs == 0
+}
+
+// unused reports whether recv may remove the queue: no sender holds it,
+// and it is empty. recv takes send's lock for that, so no new sender
+// starts on a queue about to go (one that opened it already finds it
+// unlinked, see lab.Claim, and makes a new one). At the end message its
+// sender may not have exited yet: recv tries again every 10 ms, tries
+// times. A System V queue has no lock: it is always unused.
+func (q *queue) unused(tries int) bool {
+	for i := 0; !q.sysv; i++ {
+		if _, err := ipc.Lock(q.mqd, 1); err == nil {
+			return empty(q)
+		}
+		if i == tries {
+			return false
+		}
+		proc.Poll(-1, 10)
+	}
+	return true
+}
+
 // openQueue opens the named queue, creating it (exclusively, mode 0600) if
-// it does not exist yet; created says which happened.
-func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) {
+// it does not exist yet; created says which happened. On a POSIX queue it
+// takes slot's lock (lab.Claim), so that a second receiver, or a second
+// sender, is refused instead of splitting the messages with the first; a
+// System V queue has no descriptor to lock, and two users of one key
+// share it.
+func openQueue(w *lab.Where, nonblock bool, slot int64) (q *queue, created bool, err error) {
 	if w.SysV {
 		id, err := ipc.Msgget(w.Key, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		created = err == nil
@@ -144,15 +189,24 @@ func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) 
 		flags |= unix.O_NONBLOCK
 	}
 	attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
-	mqd, err := ipc.MqOpen(w.Name, flags|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
-	created = err == nil
-	if errors.Is(err, unix.EEXIST) {
-		mqd, err = ipc.MqOpen(w.Name, flags, 0, nil)
+	for {
+		mqd, err := ipc.MqOpen(w.Name, flags|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
+		created = err == nil
+		if errors.Is(err, unix.EEXIST) {
+			mqd, err = ipc.MqOpen(w.Name, flags, 0, nil)
+		}
+		if err != nil {
+			return nil, false, advise(err, mqHints)
+		}
+		ok, err := lab.Claim(mqd, slot, w.Describe("queue", "/dev/mqueue"))
+		if ok {
+			return &queue{mqd: mqd}, created, nil
+		}
+		ipc.Close(mqd)
+		if err != nil {
+			return nil, false, err
+		}
 	}
-	if err != nil {
-		return nil, false, advise(err, mqHints)
-	}
-	return &queue{mqd: mqd}, created, nil
 }
 
 // What the error of a non-blocking send or receive means. A System V
@@ -165,8 +219,9 @@ var (
 // stat prints a queue's attributes: mq_getattr and fstat for a POSIX
 // queue, msgctl(IPC_STAT) for a System V one.
 func stat(w *lab.Where, stdout io.Writer) error {
-	var queue string
-	var fields []field
+	// Each line: a name in a column of 9, then its value (octal for mode).
+	var queue, names string
+	var values []int64
 	mqd := -1
 	if w.SysV {
 		id, err := ipc.Msgget(w.Key, 0)
@@ -177,16 +232,10 @@ func stat(w *lab.Where, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		queue = "key " + strconv.Itoa(w.Key) + ", id " + strconv.Itoa(id)
-		fields = []field{
-			{"qnum", int64(ds.Qnum)},
-			{"cbytes", int64(ds.Cbytes)},
-			{"qbytes", int64(ds.Qbytes)},
-			{"mode", int64(ds.Perm.Mode & 0o777)},
-			{"owner", int64(ds.Perm.Uid)},
-			{"lspid", int64(ds.Lspid)},
-			{"lrpid", int64(ds.Lrpid)},
-		}
+		queue = "key " + text.Itoa(w.Key) + ", id " + text.Itoa(id)
+		names = "qnum     cbytes   qbytes   mode     owner    lspid    lrpid    "
+		values = []int64{int64(ds.Qnum), int64(ds.Cbytes), int64(ds.Qbytes), int64(ds.Perm.Mode & 0o777),
+			int64(ds.Perm.Uid), int64(ds.Lspid), int64(ds.Lrpid)}
 	} else {
 		var err error
 		if mqd, err = ipc.MqOpen(w.Name, unix.O_RDONLY, 0, nil); err != nil {
@@ -202,22 +251,18 @@ func stat(w *lab.Where, stdout io.Writer) error {
 			return err
 		}
 		queue = w.Name
-		fields = []field{
-			{"maxmsg", int64(a.Maxmsg)},
-			{"msgsize", int64(a.Msgsize)},
-			{"curmsgs", int64(a.Curmsgs)},
-			{"mode", int64(st.Mode & 0o777)},
-			{"owner", int64(st.Uid)},
-		}
+		names = "maxmsg   msgsize  curmsgs  mode     owner    "
+		values = []int64{int64(a.Maxmsg), int64(a.Msgsize), int64(a.Curmsgs), int64(st.Mode & 0o777), int64(st.Uid)}
 	}
 	out := cli.NewOutput(stdout)
 	out.Line("queue    " + queue)
-	for _, f := range fields {
-		v := strconv.FormatInt(f.value, 10)
-		if f.name == "mode" {
-			v = "0" + strconv.FormatInt(f.value, 8)
+	for i, v := range values {
+		name := names[9*i : 9*i+9]
+		s := text.Int64(v)
+		if name[:4] == "mode" {
+			s = "0" + strconv.FormatInt(v, 8)
 		}
-		out.Line(f.name + "         "[len(f.name):] + v)
+		out.Line(name + s)
 	}
 	// Closed between the lines and their flush: -trace shows close(2)
 	// after them on a terminal, where each line goes out at once, and
@@ -227,13 +272,6 @@ func stat(w *lab.Where, stdout io.Writer) error {
 	}
 	out.Flush()
 	return nil
-}
-
-// field is a line of stat's output: name in a column of its own, then
-// value, in octal for the mode.
-type field struct {
-	name  string
-	value int64
 }
 
 // remove removes a named queue.
