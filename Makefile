@@ -6,12 +6,11 @@ LABS    := pipelab mqlab shmlab ipclab
 BIN     := out/bin
 WASM    := out/wasm
 WASI    := pipelab mqlab shmlab
-# The C yardstick: scripts/ref.c is a copy of the course's bench/ref.c
-# (../shared/bench/ref.c next to this clone), unchanged; REFC=FILE picks
-# another.
+# The C yardstick: scripts/ref.c is a copy of the course's bench/ref.c,
+# unchanged; REFC=FILE picks another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams FORCE
+.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams course sheet-deadlock FORCE
 
 all: build
 
@@ -40,7 +39,7 @@ run: build
 	@echo "\$$ $(BIN)/mqlab -sysv testdata/queue.txt"; $(BIN)/mqlab -sysv testdata/queue.txt
 	@ls -l $(addprefix $(BIN)/,$(LABS))
 
-# The labs for WASI preview 1 (README, "WASI"): pipelab's send and recv run
+# The labs for WASI preview 1 (docs/wasi.md): pipelab's send and recv run
 # there, mqlab and shmlab say why they cannot. Go rebuilds only what changed.
 wasm: $(WASI:%=$(WASM)/%.wasm)
 	@ls -l $^
@@ -62,7 +61,7 @@ wasi-deps:
 
 test: wasi-deps
 
-# The container image (images/README.md) from the cross builds: out/image,
+# The container image (docs/container.md) from the cross builds: out/image,
 # an OCI layout with the multi-platform index tagged latest and each
 # platform tagged latest-TARGET, and out/image-TARGET.tar for `docker load`.
 # Reproducible: the version label comes from git, the rest from the sources.
@@ -126,6 +125,30 @@ diagrams: build
 	  $(BIN)/ipclab diagram docs/diagrams/$$l.trace > docs/diagrams/$$l.svg; \
 	done
 
+# The course's recorded runs (docs/course.md): a trace of each lab, and of
+# some of their modes, from a real run on the sheet's sample
+# (docs/course/NAME.trace, which make docs shows with the notes in
+# NAME.notes and turns into tables of who holds which descriptor), and the
+# sheet's queue program hanging (docs/course/sheet-deadlock.txt).
+COURSE_TRACES := pipelab:pipe pipelab-duplex:pipe:-duplex pipelab-writers:pipe:-writers=2 \
+	mqlab:queue mqlab-sysv:queue:-sysv shmlab:shm shmlab-memfd:shm:-memfd
+course: build
+	@mkdir -p docs/course
+	@set -e; for t in $(COURSE_TRACES); do \
+	  n=$${t%%:*}; r=$${t#*:}; f=testdata/$${r%%:*}.txt; a=; \
+	  case $$r in *:*) a=$${r#*:};; esac; \
+	  echo "$(BIN)/$${n%%-*} -trace $$a $$f 2> docs/course/$$n.trace"; \
+	  $(BIN)/$${n%%-*} -trace $$a $$f 2> docs/course/$$n.trace >/dev/null; \
+	done
+	scripts/sheet-deadlock.sh $(BIN)/mqlab > docs/course/sheet-deadlock.txt
+
+# Why the lab sheet's queue program hangs from about 5,000 items, shown
+# from /proc, next to a fixed copy and mqlab (SHEET_ITEMS=N for another
+# count; docs/course.md).
+sheet-deadlock: build
+	@command -v python3 >/dev/null || scripts/deps.sh
+	scripts/sheet-deadlock.sh $(BIN)/mqlab
+
 # The documentation's generated parts: each command's doc comment and the
 # README's synopses from the command table, the size tables from make
 # sizes (scripts/docs; its test fails when they are stale).
@@ -139,8 +162,9 @@ docs: sizes
 #   make initramfs ARCH=amd64|arm64|arm   out/initramfs-$(ARCH).cpio.xz
 #   make kernel ARCH=…                    the Debian cloud kernel, into out/kernel/
 #   make boot ARCH=…                      boot it; passes on "ipclab: 3/3 labs passed"
-#   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1);
-#                                         `exit` twice, or Ctrl-A x, ends QEMU
+#   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1), with
+#                                         u-root's ls and cat; `exit` powers off,
+#                                         Ctrl-A x quits QEMU
 #   make boot BOARD=pi3|pi3a|zero2w|pi2|pi1|zero
 #                                         the same on an emulated Pi (scripts/boards.txt):
 #                                         its Debian kernel and device tree, and

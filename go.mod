@@ -56,6 +56,8 @@ require (
 tool (
 	github.com/tetratelabs/wazero/cmd/wazero
 	github.com/u-root/u-root
+	github.com/u-root/u-root/cmds/core/cat
 	github.com/u-root/u-root/cmds/core/gosh
 	github.com/u-root/u-root/cmds/core/init
+	github.com/u-root/u-root/cmds/core/ls
 )

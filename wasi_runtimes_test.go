@@ -77,7 +77,7 @@ func wasiRuntimes(t *testing.T) []wasiRuntime {
 		rts[1].name = "debian-node"
 	}
 
-	// wazero's command, as go tool wazero runs it (README): built from
+	// wazero's command, as go tool wazero runs it (docs/wasi.md): built from
 	// the version pinned in go.mod, with a compilation cache.
 	wz := filepath.Join(t.TempDir(), "wazero")
 	build := exec.Command("go", "build", "-o", wz, "github.com/tetratelabs/wazero/cmd/wazero")

@@ -41,7 +41,7 @@ type engineRun struct {
 }
 
 // TestDocker loads the amd64 tarball into Debian's dockerd and runs it the
-// three ways images/README.md shows. The daemon has its own data root,
+// three ways docs/container.md shows. The daemon has its own data root,
 // exec root, pid file, socket and configuration, no bridge, no iptables
 // rules, no forwarding; containerd is the tests' own (sharedContainerd). The
 // host's network is the same after the test as before it.
@@ -95,6 +95,7 @@ func TestDocker(t *testing.T) {
 		{"suite", []string{"--network", "none"}, "ipclab", nil, "", checkSuite},
 		{"mqlab-i", []string{"-i"}, "ipclab", []string{"mqlab", "-i"}, dialogue, checkDialogue},
 		{"mqlab-sysv", nil, "ipclab", []string{"mqlab", "-sysv", "/data/queue.txt"}, "", exactly(queueLines)},
+		{"ipcs", []string{"--network", "none"}, "ipclab", []string{"ipclab", "ipcs"}, "", checkIpcsEmpty},
 	})
 
 	d.stop(t)
@@ -184,7 +185,7 @@ func TestContainerd(t *testing.T) {
 		t.Logf("%s", bytes.TrimSpace(engine(t, nil, "", "ctr", "--version")))
 	})
 	t.Run("layout", func(t *testing.T) {
-		// The command images/README.md gives: without --all-platforms ctr
+		// The command docs/container.md gives: without --all-platforms ctr
 		// imports the host's platform only, then fails to unpack the other
 		// platforms' tags; without --base-name the tags get a made-up name.
 		out := engine(t, nil, "", "sh", "-c", `dir=$1; shift; tar -C "$dir" -cf - . | "$@"`, "sh", layoutDir(),

@@ -60,7 +60,7 @@ func config(m meta) v1.Config {
 // tar stream and of the pinned github.com/klauspost/compress alone: a
 // fixed header (no name, no comment, MTIME 0, XFL 2, OS 255), one
 // goroutine, level 9. Of the deterministic gzip encoders in Go it gives the smallest layer
-// (images/README.md, "Size").
+// (docs/container.md, "Size").
 func gzipLayer(tarData []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)

@@ -51,6 +51,7 @@ var runCases = []runCase{
 	{"pipelab", []string{"pipelab", "/data/pipe.txt"}, "", checkPipe},
 	// docker run -i ipclab mqlab -i: the sheet's dialogue on standard input.
 	{"mqlab-i", []string{"mqlab", "-i"}, dialogue, checkDialogue},
+	{"ipcs", []string{"ipclab", "ipcs"}, "", checkIpcsEmpty},
 }
 
 // dialogue is what a student types at mqlab -i in the lab sheet: the
@@ -91,6 +92,31 @@ func checkDialogue(lines []string) error {
 		!strings.HasSuffix(lines[len(lines)-n], queueLines[0]) ||
 		!slices.Equal(lines[len(lines)-n+1:], queueLines[1:]) {
 		return fmt.Errorf("want the prompts, then %q", queueLines)
+	}
+	return nil
+}
+
+// ipcsSections are the kinds of object ipclab ipcs lists, each a title.
+var ipcsSections = []string{
+	"POSIX message queues (/dev/mqueue):",
+	"System V message queues (/proc/sysvipc/msg):",
+	"System V shared memory segments (/proc/sysvipc/shm):",
+	"System V semaphore sets (/proc/sysvipc/sem):",
+	"POSIX shared memory (/dev/shm):",
+}
+
+// checkIpcsEmpty: a new container has an IPC namespace of its own, so
+// ipclab ipcs finds every kind of object listable (the engine mounts
+// /dev/mqueue and /dev/shm) and none there.
+func checkIpcsEmpty(lines []string) error {
+	for _, title := range ipcsSections {
+		i := slices.Index(lines, title)
+		if i < 0 || i+1 >= len(lines) || lines[i+1] != "  none" {
+			return fmt.Errorf("want %q followed by %q", title, "  none")
+		}
+	}
+	if want := "ipclab ipcs: 0 objects"; len(lines) == 0 || lines[len(lines)-1] != want {
+		return fmt.Errorf("want %q last", want)
 	}
 	return nil
 }

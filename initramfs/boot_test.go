@@ -34,6 +34,7 @@ var (
 const (
 	summaryPassed = "ipclab: 3/3 labs passed"
 	powerDown     = "reboot: Power down" // the kernel's last words on power-off
+	shellExited   = "ipclab: the shell has exited: powering off"
 )
 
 // ipclab's summary: "ipclab: 3/3 labs passed", or on failure e.g.
@@ -143,12 +144,15 @@ func TestBoot(t *testing.T) {
 	}
 }
 
-// testShell boots with ipclab.shell=1, where ipclab returns at once and init
-// starts gosh, and runs a lab by hand at the prompt.
-func testShell(t *testing.T, arch, img string) {
+// testShell boots with ipclab.shell=1, where ipclab runs gosh instead of
+// the labs, and does at the prompt what a student would: looks at the
+// samples with u-root's ls and cat, runs a lab, leaves a named queue
+// behind and finds it with ipclab ipcs; then exit, which must power the
+// machine off (not panic the kernel by ending init).
+func testShell(t *testing.T, target, img string) {
 	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
 	defer cancel()
-	v := startVM(t, ctx, arch, img, nil, "ipclab.shell=1")
+	v := startVM(t, ctx, target, img, nil, "ipclab.shell=1")
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("%s\nconsole:\n%s\nQEMU stderr:\n%s", fmt.Sprintf(format, args...), &v.console, &v.stderr)
@@ -162,21 +166,67 @@ func testShell(t *testing.T, arch, img string) {
 		fail("ipclab ran the labs despite ipclab.shell=1")
 	}
 
-	const command = "mqlab -sysv /data/queue.txt"
-	if err := v.send(command + "\n"); err != nil {
-		fail("type %q: %v", command, err)
-	}
-	if _, err := v.expect(ctx, command+"\r\n"); err != nil { // the tty's echo
-		fail("%v", err)
-	}
-	answer, err := v.expect(ctx, "\n$ ")
+	sample, err := os.ReadFile(filepath.Join(repoRoot(t), "testdata", "queue.txt"))
 	if err != nil {
-		fail("%q did not finish: %v", command, err)
+		t.Fatal(err)
 	}
-	got := strings.Split(strings.ReplaceAll(answer, "\r", ""), "\n")
-	if !slices.Equal(got, queueOutput) {
-		fail("%s printed %q, want %q", command, got, queueOutput)
+	for _, c := range []struct {
+		command string
+		check   func(lines []string) bool
+		want    string
+	}{
+		{"ls /data", func(l []string) bool {
+			return slices.Equal(l, []string{"pipe.txt", "queue.txt", "shm.txt"})
+		}, "pipe.txt, queue.txt and shm.txt, one a line"},
+		{"cat /data/queue.txt", func(l []string) bool {
+			return slices.Equal(l, strings.Split(strings.TrimSuffix(string(sample), "\n"), "\n"))
+		}, "testdata/queue.txt"},
+		{"mqlab -sysv /data/queue.txt", func(l []string) bool {
+			return slices.Equal(l, queueOutput)
+		}, fmt.Sprintf("%q", queueOutput)},
+		// A named queue outlives its sender: the sample's five items
+		// and the end, 40 bytes (the end is empty).
+		{"mqlab send -name lab /data/queue.txt", func(l []string) bool {
+			return slices.Equal(l, queueOutput[:1])
+		}, fmt.Sprintf("%q", queueOutput[:1])},
+		{"ipclab ipcs", func(l []string) bool {
+			return containsMatch(l, `^  /\S*lab\S* +\S+ +0600 rw------- +6 of 10 +40$`)
+		}, "the queue /lab (or a name made from it) with 6 of 10 messages, 40 bytes"},
+	} {
+		if err := v.send(c.command + "\n"); err != nil {
+			fail("type %q: %v", c.command, err)
+		}
+		if _, err := v.expect(ctx, c.command+"\r\n"); err != nil { // the tty's echo
+			fail("%v", err)
+		}
+		answer, err := v.expect(ctx, "\n$ ")
+		if err != nil {
+			fail("%q did not finish: %v", c.command, err)
+		}
+		if got := strings.Split(strings.ReplaceAll(answer, "\r", ""), "\n"); !c.check(got) {
+			fail("%s printed %q, want %s", c.command, got, c.want)
+		}
 	}
+
+	if err := v.send("exit\n"); err != nil {
+		fail("type exit: %v", err)
+	}
+	if err := v.waitExit(ctx); err != nil {
+		fail("after exit: %v", err)
+	}
+	lines := v.console.Lines()
+	if !slices.Contains(lines, shellExited) || !containsSubstring(lines, powerDown) {
+		fail("after exit: no %q and %q: the machine did not power off", shellExited, powerDown)
+	}
+	if containsSubstring(lines, "Kernel panic") {
+		fail("after exit: the kernel panicked")
+	}
+}
+
+// containsMatch reports whether a line matches the regular expression re.
+func containsMatch(lines []string, re string) bool {
+	r := regexp.MustCompile(re)
+	return slices.ContainsFunc(lines, r.MatchString)
 }
 
 // TestBootFailsWhenALabFails shows that a lab failing in the guest fails the

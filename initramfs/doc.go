@@ -14,12 +14,13 @@
 // reaps orphans, syncs and exits; the kernel then panics ("Attempted to kill
 // init"), which panic=-1 and QEMU's -no-reboot turn into the end of QEMU.
 //
-// So the image needs no switch of its own: without ipclab.shell=1 on the
-// kernel command line ipclab powers off after its summary and init never
-// reaches the shell; with it ipclab returns at once and the user gets gosh,
-// with the labs on PATH (/bbin). If ipclab ever returned without powering
-// off, the console would show the shell's prompt: the boot tests treat that
-// as a failure.
+// So without ipclab.shell=1 on the kernel command line ipclab powers off
+// after its summary and init never reaches a shell. With it, ipclab runs
+// gosh itself (with the labs, u-root's ls and cat on PATH, /bbin, and
+// /dev/mqueue mounted for ipclab ipcs) and powers the machine off when the
+// shell exits: exit ends the machine cleanly instead of ending init. If
+// ipclab ever returned without powering off, the console would show init's
+// shell prompt: the boot tests treat that as a failure.
 //
 // The tests boot the image under QEMU for amd64 and arm64 and read the
 // console; they need QEMU and the kernels that `make test` provides, and

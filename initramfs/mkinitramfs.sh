@@ -1,7 +1,8 @@
 #!/bin/bash
 # mkinitramfs.sh builds the lab's boot image: a u-root busybox initramfs with
-# u-root's init, the gosh shell, the three labs and ipclab, and the lab
-# sheet's samples under /data. init runs `ipclab -poweroff` as uinit.
+# u-root's init, the gosh shell, u-root's ls and cat, the three labs and
+# ipclab, and the lab sheet's samples under /data. init runs
+# `ipclab -poweroff` as uinit.
 #
 # Synopsis: initramfs/mkinitramfs.sh ARCH|BOARD OUTPUT.cpio.xz
 #
@@ -109,6 +110,8 @@ GOOS=linux GOARCH=$arch CGO_ENABLED=0 "$uroot" \
 	"${files[@]}" \
 	github.com/u-root/u-root/cmds/core/init \
 	github.com/u-root/u-root/cmds/core/gosh \
+	github.com/u-root/u-root/cmds/core/ls \
+	github.com/u-root/u-root/cmds/core/cat \
 	./cmd/pipelab ./cmd/mqlab ./cmd/shmlab ./cmd/ipclab \
 	2>&1 | awk '
 		# u-root v0.16.0 warns about any Go newer than 1.22; it builds fine.

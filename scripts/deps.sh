@@ -2,7 +2,8 @@
 # deps.sh installs what booting the lab and building its SD-card image need
 # and is missing: QEMU for x86_64, aarch64 and 32-bit arm, xz, cpio, lz4,
 # sfdisk, mkfs.vfat and mtools; gcc, for the benchmark's C reference; and
-# xmllint and Chromium, which the diagram tests check ipclab diagram with.
+# xmllint and Chromium, which the diagram tests check ipclab diagram with;
+# python3, for the lab sheet's programs (docs/course.md).
 # It does nothing when all of them are present.
 #
 # Synopsis: scripts/deps.sh
@@ -32,6 +33,9 @@ command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
 command -v chromium >/dev/null || missing+=(chromium)
 [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ]] || missing+=(fonts-dejavu-core)
+# The course's demonstration of the lab sheet's queue program hanging
+# (scripts/sheet-deadlock.sh, docs/course_test.go) runs the sheet's Python.
+command -v python3 >/dev/null || missing+=(python3)
 if ((${#missing[@]} == 0)); then
 	exit 0
 fi

@@ -2,7 +2,7 @@
 // they read, as plain file descriptors read and written with read(2) and
 // write(2), and the program's arguments: everything the labs took from
 // package os, whose file and poller code would cost each lab some 60 KB
-// (see README, "Sizes"). Under WASI, where the Go runtime's os package
+// (see docs/hacking.md, "Size budgets"). Under WASI, where the Go runtime's os package
 // waits on non-blocking descriptors itself, they are os's.
 package fd
 

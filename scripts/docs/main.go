@@ -12,14 +12,18 @@
 // the forms under "Synopsis:" (up to "Description:"), and under
 // "Options:" (up to "Example:") the command's options and its
 // subcommands'. In Markdown files (README.md, docs/*.md) it rewrites
-// every generated block: the lines between
+// every generated block: what lies between a marker and <!-- /gen -->,
+// on lines of their own or inline within a line:
 //
-//	<!-- gen:synopsis LAB -->
-//	<!-- /gen -->
+//	<!-- gen:synopsis PROGRAM -->   PROGRAM's forms, an indented code block
+//	<!-- gen:sizes [KEY...] -->     a table of the figures make sizes measured
+//	                                (out/sizes.json; all, or those KEYs)
+//	<!-- gen:code FILE [LINES] -->  FILE (its first LINES lines) as a code block
+//	<!-- gen:include FILE -->       FILE, Markdown, as it is
+//	<!-- gen:size KEY [UNIT] -->    inline: one figure of out/sizes.json
 //
-// become LAB's forms as an indented code block, and <!-- gen:sizes [KEY...] -->
-// a table of the figures make sizes measured (out/sizes.json; all, or
-// those KEYs). With -check it changes nothing and lists what is stale,
+// A marker in code (an indented line, or within backticks) is an example,
+// left alone. With -check it changes nothing and lists what is stale,
 // exiting 1 if anything is: a generated block that differs, except that a
 // size may be up to 2 % off the build's own.
 package main
@@ -207,61 +211,187 @@ func slicesConcat(parts ...[]byte) []byte {
 	return out
 }
 
-// markdown rewrites the generated blocks of a Markdown file. With
-// tolerant set, a sizes block whose figures are all within 2 % of the
+// markdown rewrites the generated blocks of a Markdown file. A block is
+// either whole lines,
+//
+//	<!-- gen:WHAT ARGS -->
+//	…
+//	<!-- /gen -->
+//
+// or inline, within a sentence: <!-- gen:WHAT ARGS -->…<!-- /gen -->.
+// With tolerant set, a block whose figures are all within 2 % of the
 // build's stays as it is.
 func markdown(b []byte, tolerant bool) ([]byte, error) {
-	const open, close = "<!-- gen:", "<!-- /gen -->"
+	const open, end, close = "<!-- gen:", "-->", "<!-- /gen -->"
 	var out []byte
 	for {
 		i := bytes.Index(b, []byte(open))
 		if i < 0 {
 			return append(out, b...), nil
 		}
-		nl := bytes.IndexByte(b[i:], '\n')
-		if nl < 0 {
-			return nil, errors.New("a gen marker without a line end")
+		if quoted(out, b[:i]) {
+			out = append(out, b[:i+len(open)]...)
+			b = b[i+len(open):]
+			continue
 		}
-		head := string(b[i : i+nl+1])
-		j := bytes.Index(b[i+nl:], []byte(close))
+		e := bytes.Index(b[i:], []byte(end))
+		if e < 0 || bytes.IndexByte(b[i:i+e], '\n') >= 0 {
+			return nil, fmt.Errorf("line %d: a gen marker without its -->", lineOf(out, b[:i]))
+		}
+		head := string(b[i : i+e+len(end)])
+		rest := b[i+len(head):]
+		j := bytes.Index(rest, []byte(close))
 		if j < 0 {
-			return nil, fmt.Errorf("%s without %s", strings.TrimSpace(head), close)
+			return nil, fmt.Errorf("line %d: %s without %s", lineOf(out, b[:i]), head, close)
 		}
-		what := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(head), open), " -->")
-		body, err := generate(what)
+		what := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(head, open), end))
+		inline := !bytes.HasPrefix(rest, []byte("\n"))
+		body, err := generate(what, inline)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("line %d: %v", lineOf(out, b[:i]), err)
 		}
-		if old := string(b[i+nl+1 : i+nl+j]); tolerant && strings.HasPrefix(what, "sizes") && close2(old, body) {
+		if !inline {
+			body = "\n" + body
+		}
+		if old := string(rest[:j]); tolerant && sized(what) && close2(old, body) {
 			body = old
 		}
 		out = append(append(append(out, b[:i]...), head...), body...)
-		b = b[i+nl+j:]
 		out = append(out, close...)
-		b = b[len(close):]
+		b = rest[j+len(close):]
 	}
 }
 
-// generate returns the body of the generated block named what.
-func generate(what string) (string, error) {
+// quoted reports whether a marker after done and before (the end of
+// todo) is an example in code, not a block: on an indented line or
+// within backticks.
+func quoted(done, before []byte) bool {
+	line := append(append([]byte(nil), done...), before...)
+	line = line[bytes.LastIndexByte(line, '\n')+1:]
+	return bytes.HasPrefix(line, []byte("    ")) || bytes.HasPrefix(line, []byte("\t")) ||
+		bytes.Count(line, []byte("`"))%2 == 1
+}
+
+// lineOf is the line number, in the file, of the end of done followed by
+// todo.
+func lineOf(done, todo []byte) int {
+	return 1 + bytes.Count(done, []byte("\n")) + bytes.Count(todo, []byte("\n"))
+}
+
+// sized reports whether the block what states sizes, which may be up to
+// 2 % off the build's own before it is stale.
+func sized(what string) bool {
 	f := strings.Fields(what)
-	switch {
-	case len(f) == 2 && f[0] == "synopsis":
-		c := lookup(f[1])
-		if c == nil {
-			return "", fmt.Errorf("gen:synopsis %s: no such program", f[1])
-		}
-		var b strings.Builder
-		b.WriteString("\n")
-		for _, form := range c.Forms() {
-			b.WriteString("    " + form + "\n")
-		}
-		b.WriteString("\n")
-		return b.String(), nil
-	case len(f) >= 1 && f[0] == "sizes":
-		return sizesTable(f[1:])
+	return len(f) > 0 && (f[0] == "sizes" || f[0] == "size")
+}
+
+// generate returns the body of the generated block named what: a block
+// of lines ending in a line end, or inline text.
+func generate(what string, inline bool) (string, error) {
+	f := strings.Fields(what)
+	if len(f) == 0 {
+		return "", errors.New("an empty gen marker")
 	}
-	return "", fmt.Errorf("unknown generated block %q", what)
+	g, ok := generators[f[0]]
+	if !ok {
+		return "", fmt.Errorf("unknown generated block %q", what)
+	}
+	if g.inline != inline {
+		form := "on lines of its own"
+		if g.inline {
+			form = "inline, within a line"
+		}
+		return "", fmt.Errorf("gen:%s goes %s", f[0], form)
+	}
+	if len(f)-1 < g.min || g.max >= 0 && len(f)-1 > g.max {
+		return "", fmt.Errorf("gen:%s: want %s", f[0], g.usage)
+	}
+	return g.gen(f[1:])
+}
+
+// A generator makes one kind of generated block.
+type generator struct {
+	usage    string // its arguments
+	min, max int    // how many (max -1: any)
+	inline   bool   // within a line, not lines of its own
+	gen      func(args []string) (string, error)
+}
+
+var generators map[string]generator
+
+func init() {
+	generators = map[string]generator{
+		"synopsis": {"PROGRAM", 1, 1, false, synopsis},
+		"sizes":    {"[KEY...]", 0, -1, false, sizesTable},
+		"code":     {"FILE [LINES]", 1, 2, false, code},
+		"include":  {"FILE", 1, 1, false, include},
+		"size":     {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText},
+		"trace":    {"FILE", 1, 1, false, traceBlock}, // course.go
+		"fds":      {"FILE", 1, 1, false, fdsBlock},   // course.go
+	}
+}
+
+// synopsis is the program's forms as an indented code block.
+func synopsis(args []string) (string, error) {
+	c := lookup(args[0])
+	if c == nil {
+		return "", fmt.Errorf("gen:synopsis %s: no such program", args[0])
+	}
+	var b strings.Builder
+	b.WriteString("\n")
+	for _, form := range c.Forms() {
+		b.WriteString("    " + form + "\n")
+	}
+	b.WriteString("\n")
+	return b.String(), nil
+}
+
+// readRel reads the file name, relative to the module's root, and says
+// which make target makes it if it is under out/.
+func readRel(name string) ([]byte, error) {
+	if filepath.IsAbs(name) || strings.HasPrefix(filepath.Clean(name), "..") {
+		return nil, fmt.Errorf("%s: not a path inside the module", name)
+	}
+	return os.ReadFile(filepath.Join(root, name))
+}
+
+// code is the file (its first LINES lines) as an indented code block.
+func code(args []string) (string, error) {
+	b, err := readRel(args[0])
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(args) > 1 {
+		n, err := strconv.Atoi(args[1])
+		if err != nil || n < 1 {
+			return "", fmt.Errorf("gen:code %s: %q is not a number of lines", args[0], args[1])
+		}
+		lines = lines[:min(n, len(lines))]
+	}
+	var t strings.Builder
+	t.WriteString("\n")
+	for _, l := range lines {
+		if l = strings.TrimRight(l, " \t"); l != "" {
+			l = "    " + l
+		}
+		t.WriteString(l + "\n")
+	}
+	t.WriteString("\n")
+	return t.String(), nil
+}
+
+// include is the file, Markdown, as it is.
+func include(args []string) (string, error) {
+	b, err := readRel(args[0])
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	if !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return "\n" + s + "\n", nil
 }
 
 // A size is one of make sizes' figures (scripts/sizes).
@@ -272,30 +402,45 @@ type size struct {
 	Limit int64  `json:"limit"`
 }
 
-// sizesTable is a Markdown table of the figures keys (all if none) from
-// out/sizes.json.
-func sizesTable(keys []string) (string, error) {
+// loadSizes returns the figures make sizes measured (out/sizes.json).
+func loadSizes() ([]size, error) {
 	b, err := os.ReadFile(filepath.Join(root, "out", "sizes.json"))
 	if err != nil {
-		return "", fmt.Errorf("%v (make sizes)", err)
+		return nil, fmt.Errorf("%v (make sizes)", err)
 	}
 	var all []size
 	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, fmt.Errorf("out/sizes.json: %v", err)
+	}
+	return all, nil
+}
+
+// findSize returns the figure key of all.
+func findSize(all []size, key string) (size, error) {
+	for _, s := range all {
+		if s.Key == key {
+			return s, nil
+		}
+	}
+	return size{}, fmt.Errorf("no figure %q in out/sizes.json (make sizes)", key)
+}
+
+// sizesTable is a Markdown table of the figures keys (all if none) from
+// out/sizes.json.
+func sizesTable(keys []string) (string, error) {
+	all, err := loadSizes()
+	if err != nil {
 		return "", err
 	}
-	var rows []size
-	if len(keys) == 0 {
-		rows = all
-	}
-	for _, k := range keys {
-		found := false
-		for _, s := range all {
-			if s.Key == k {
-				rows, found = append(rows, s), true
+	rows := all
+	if len(keys) > 0 {
+		rows = nil
+		for _, k := range keys {
+			s, err := findSize(all, k)
+			if err != nil {
+				return "", err
 			}
-		}
-		if !found {
-			return "", fmt.Errorf("gen:sizes: no figure %q in out/sizes.json", k)
+			rows = append(rows, s)
 		}
 	}
 	var t strings.Builder
@@ -309,6 +454,40 @@ func sizesTable(keys []string) (string, error) {
 	}
 	t.WriteString("\n")
 	return t.String(), nil
+}
+
+// units are the units a size may be written in, and their bytes.
+var units = map[string]float64{"bytes": 1, "KB": 1e3, "MB": 1e6, "KiB": 1 << 10, "MiB": 1 << 20}
+
+// sizeText is one figure of out/sizes.json in a sentence: "1,564,834
+// bytes", or in a larger unit to two significant digits or more: "1.6
+// MB", "65 MiB".
+func sizeText(args []string) (string, error) {
+	all, err := loadSizes()
+	if err != nil {
+		return "", err
+	}
+	s, err := findSize(all, args[0])
+	if err != nil {
+		return "", err
+	}
+	unit := "bytes"
+	if len(args) > 1 {
+		unit = args[1]
+	}
+	u, ok := units[unit]
+	if !ok {
+		return "", fmt.Errorf("gen:size %s: unknown unit %q (bytes, KB, MB, KiB, MiB)", args[0], unit)
+	}
+	if unit == "bytes" {
+		return group(s.Bytes) + " bytes", nil
+	}
+	v := float64(s.Bytes) / u
+	prec := 0
+	if v < 10 {
+		prec = 1
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64) + " " + unit, nil
 }
 
 // group writes n with thousands separators: 1,564,834.
