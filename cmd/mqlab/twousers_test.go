@@ -3,11 +3,7 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"io"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,46 +13,6 @@ import (
 	"ipclab/internal/labtest"
 )
 
-// startWaiting starts bin with args and returns once it has written its
-// first line to standard error (a receiver's "waiting on"), with that
-// line; wait gives the rest.
-func startWaiting(t *testing.T, bin string, args ...string) (pid int, line string, wait func() (stdout, stderr string, err error)) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
-	cmd := labtest.Command(ctx, bin, args...)
-	var out strings.Builder
-	cmd.Stdout = &out
-	pr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	r := bufio.NewReader(pr)
-	line, _ = r.ReadString('\n')
-	return cmd.Process.Pid, line, func() (string, string, error) {
-		defer cancel()
-		rest, _ := io.ReadAll(r)
-		err := cmd.Wait()
-		return out.String(), string(rest), err
-	}
-}
-
-// runBG runs bin with args while another run is in the background (which
-// labtest.Run would count as left behind).
-func runBG(t *testing.T, bin string, args ...string) labtest.Result {
-	t.Helper()
-	out, errs, err := labtest.Start(t, bin, args...)()
-	r := labtest.Result{Stdout: out, Stderr: errs}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.Code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 // TestOneAtATime: recv says once what it waits on and how to send to it;
 // while it waits, a second recv on the name is refused with one line
 // naming the first, and so is a second send while a first one is at it.
@@ -64,17 +20,17 @@ func runBG(t *testing.T, bin string, args ...string) labtest.Result {
 func TestOneAtATime(t *testing.T) {
 	bin := labtest.Build(t, "mqlab")
 	name := newQueues(t)[0].name[0]
-	pid, line, wait := startWaiting(t, bin, "recv", "-name", name)
+	pid, line, wait := labtest.StartLine(t, bin, "recv", "-name", name)
 	if want := "mqlab: waiting on the POSIX queue /" + name + " (/dev/mqueue/" + name + ") for a sender: mqlab send -name " + name + " FILE\n"; line != want {
 		t.Fatalf("recv's first line: %q, want %q", line, want)
 	}
-	r := runBG(t, bin, "recv", "-name", name)
+	r := labtest.RunBeside(t, bin, "recv", "-name", name)
 	want := "mqlab: the POSIX queue /" + name + " (/dev/mqueue/" + name + ") is in use by mqlab recv -name " + name +
 		" (pid " + strconv.Itoa(pid) + "): try again later, or choose another name\n"
 	if r.Code != 1 || r.Stdout != "" || r.Stderr != want {
 		t.Errorf("a second recv: status %d, stdout %q, stderr %q; want 1, nothing, %q", r.Code, r.Stdout, r.Stderr, want)
 	}
-	if s := runBG(t, bin, "send", "-name", name, labtest.Testdata(t, "queue.txt")); s.Code != 0 || s.Stdout != sampleSend {
+	if s := labtest.RunBeside(t, bin, "send", "-name", name, labtest.Testdata(t, "queue.txt")); s.Code != 0 || s.Stdout != sampleSend {
 		t.Errorf("send: status %d, stdout %q, stderr %q", s.Code, s.Stdout, s.Stderr)
 	}
 	out, errs, err := wait()
@@ -94,12 +50,12 @@ func TestOneAtATime(t *testing.T) {
 		b, _ := os.ReadFile("/dev/mqueue/" + name)
 		return strings.HasPrefix(string(b), "QSIZE:80 ")
 	})
-	r = runBG(t, bin, "send", "-name", name, labtest.Testdata(t, "queue.txt"))
+	r = labtest.RunBeside(t, bin, "send", "-name", name, labtest.Testdata(t, "queue.txt"))
 	if want := " is in use by mqlab send -name " + name + " " + file + " (pid "; r.Code != 1 || r.Stdout != "" ||
 		strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, want) {
 		t.Errorf("a second send: status %d, stdout %q, stderr %q; want 1, nothing, one line with %q", r.Code, r.Stdout, r.Stderr, want)
 	}
-	r = runBG(t, bin, "recv", "-name", name)
+	r = labtest.RunBeside(t, bin, "recv", "-name", name)
 	if want := labtest.Join(append([]string{"Queue elements:"}, labtest.Itoa(vals, 10, "")...)...); r.Code != 0 || r.Stdout != want {
 		t.Errorf("recv of the first sender's items: status %d, stderr %q\nstdout %q\nwant   %q", r.Code, r.Stderr, r.Stdout, want)
 	}

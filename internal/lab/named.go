@@ -101,7 +101,8 @@ func (w *Where) Describe(kind, dir string) string {
 // (the last receiver removed it): the caller opens the name again.
 func Claim(fd int, slot int64, what string) (ok bool, err error) {
 	for {
-		pid, err := ipc.Lock(fd, slot)
+		var pid int
+		pid, err = ipc.Lock(fd, slot)
 		if !errors.Is(err, unix.EAGAIN) {
 			break
 		}

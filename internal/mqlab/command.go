@@ -78,9 +78,8 @@ end message; recv (p2's half) prints them, after saying what it waits on.
 Whichever comes first creates the queue (mode 0600, exclusive create); recv
 removes it when the end message arrives, or whoever created it if it stops
 early. A POSIX queue takes one recv and one send at a time: another is
-refused. NAME is a POSIX queue name (a leading / is added; no other /; at
-most 255 bytes), your own on a shared machine; K a non-zero key such as 42
-or 0x2a.
+refused. NAME is a POSIX queue name (up to 255 bytes, no /), your own on a
+shared machine; K a non-zero key such as 42 or 0x2a.
 `
 
 const namedOptions = `  -name NAME    the POSIX queue (/dev/mqueue/NAME where mqueue is mounted)

@@ -103,7 +103,7 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			if q.unused(100) {
 				return remove(where)
 			}
-			io.WriteString(stderr, "mqlab: "+where.Describe("queue", "/dev/mqueue")+" stays: another sender is using it\n")
+			io.WriteString(stderr, "mqlab: "+where.Describe("queue", "/dev/mqueue")+" stays: another sender has it\n")
 			return nil
 		}
 		if errors.Is(err, unix.ETIMEDOUT) {
