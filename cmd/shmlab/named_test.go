@@ -144,7 +144,11 @@ func TestReadTimeout(t *testing.T) {
 	for _, p := range newPlaces(t) {
 		args := append([]string{"read", "-timeout", "200ms"}, p.where...)
 		r := labtest.Run(t, bin, "", args...)
-		if want := "shmlab: timed out after 200ms waiting for a writer\n"; r.Code != 1 || r.Stderr != want || r.Stdout != "" {
+		want := "shmlab: waiting on the POSIX segment /" + p.rm[0] + " (/dev/shm/" + p.rm[0] + ") for a writer: shmlab write -name " + p.rm[0] + " FILE\n"
+		if p.kind == "sysv" {
+			want = "shmlab: waiting on the System V segment with key " + p.where[2] + " for a writer: shmlab write -sysv -key " + p.where[2] + " FILE\n"
+		}
+		if want += "shmlab: timed out after 200ms waiting for a writer\n"; r.Code != 1 || r.Stderr != want || r.Stdout != "" {
 			t.Errorf("shmlab %q: status %d, stdout %q, stderr %q; want 1, %q", args, r.Code, r.Stdout, r.Stderr, want)
 		}
 		if p.exists() {

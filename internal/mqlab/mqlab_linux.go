@@ -41,9 +41,10 @@ func init() {
 	Command.Subs = append(Command.Subs, bench.Command("mqlab", bench.Mq, bench.Sysv))
 }
 
-// maxMsg is the queue's capacity: the default limit for unprivileged users
+// MaxMsg is the queue's capacity (named queues' too: ipclab clean knows
+// them by it): the default limit for unprivileged users
 // (/proc/sys/fs/mqueue/msg_max).
-const maxMsg = 10
+const MaxMsg = 10
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	r := queueLab.Flags(stdout)
@@ -64,8 +65,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if _, err := d.Times10(); err != nil {
 		return err
 	}
-	if *prio && len(d.Values) >= maxMsg {
-		return cli.Usage("-prio shows the queue's order with at most " + text.Itoa(maxMsg-1) +
+	if *prio && len(d.Values) >= MaxMsg {
+		return cli.Usage("-prio shows the queue's order with at most " + text.Itoa(MaxMsg-1) +
 			" items, which it holds at once (with the end message); the data have " + text.Itoa(len(d.Values)))
 	}
 	g, err := r.Group(args[0], stdout, stderr)
@@ -106,7 +107,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		qargs = []string{"sysv", text.Itoa(id)}
 	} else {
 		name := proc.ObjectName("mq")
-		attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
+		attr := ipc.MqAttr{Maxmsg: MaxMsg, Msgsize: record.Size}
 		mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
 		if err != nil {
 			return advise(err, mqHints)

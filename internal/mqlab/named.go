@@ -188,7 +188,7 @@ func openQueue(w *lab.Where, nonblock bool, slot int64) (q *queue, created bool,
 	if nonblock {
 		flags |= unix.O_NONBLOCK
 	}
-	attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
+	attr := ipc.MqAttr{Maxmsg: MaxMsg, Msgsize: record.Size}
 	for {
 		mqd, err := ipc.MqOpen(w.Name, flags|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
 		created = err == nil

@@ -190,3 +190,20 @@ func remove(w *lab.Where) error {
 	}
 	return err
 }
+
+// NamedState tells ipclab clean about the /dev/shm object open at fd: lab
+// is whether it has a named segment's size, claimed whether a writer has
+// taken it (and then holds results no reader took, or is at work).
+func NamedState(fd int) (lab, claimed bool) {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Size != namedSize {
+		return false, false
+	}
+	seg, err := ipc.Mmap(fd, namedSize)
+	if err != nil {
+		return false, false
+	}
+	claimed = atomic.LoadUint32(word(seg, offClaim)) != 0
+	ipc.Munmap(seg)
+	return true, claimed
+}
