@@ -39,7 +39,7 @@ func namedQueue(name, what string) (*leftover, string) {
 	}
 	if a.Curmsgs > 0 {
 		ipc.Close(mqd)
-		return nil, "kept " + what + ": it holds " + text.Int64(a.Curmsgs) + " messages (mqlab recv -name " + name +
+		return nil, "kept " + what + ": it holds " + text.Int64(int64(a.Curmsgs)) + " messages (mqlab recv -name " + name +
 			" takes them, mqlab rm " + name + " removes it)"
 	}
 	return &leftover{what: what, remove: func() error {
