@@ -10,7 +10,7 @@ WASI    := pipelab mqlab shmlab
 # unchanged; REFC=FILE picks another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams course sheet-deadlock FORCE
+.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams course sheet-deadlock measure measure-boot FORCE
 
 all: build
 
@@ -90,11 +90,20 @@ bench: build out/ref
 test: check image-deps sizes
 	$(GO) test -count=1 -timeout 20m ./...
 
+# What the documentation shows but a test cannot measure again, measured
+# (scripts/measure.sh): a run of ipclab bench, into docs/measured/; make
+# docs then puts it in docs/benchmarks.md. make soak keeps its summary
+# there too.
+measure: build
+	scripts/measure.sh ipclab-bench $(BIN)/ipclab bench
+
 # The reliability campaigns (internal/campaign) at full size: kill, flood,
 # 16 labs at once; a summary table, also in out/soak.txt. `make test`
-# runs them at a size for CI. About 15 minutes on two cores.
+# runs them at a size for CI. About 15 minutes on two cores. The summary
+# is kept in docs/measured/soak.txt too, for make docs.
 soak:
-	sh scripts/soak.sh
+	MEASURED_FROM=out/soak.txt MEASURED_ENV="TRIALS ITEMS FLOOD RUNS RUNITEMS SEED" \
+		scripts/measure.sh soak sh scripts/soak.sh
 
 check:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -155,33 +164,40 @@ sheet-deadlock: build
 docs: sizes
 	$(GO) run ./scripts/docs
 
-# Booting the lab in QEMU (issue 5) and on the Raspberry Pis (issue 7).
+# Booting the lab in QEMU (docs/boot.md) and on the Raspberry Pis (docs/pi.md).
 # These rules read the module's sources, testdata/, initramfs/ and scripts/,
 # and write only under out/.
 #
-#   make initramfs ARCH=amd64|arm64|arm   out/initramfs-$(ARCH).cpio.xz
-#   make kernel ARCH=…                    the Debian cloud kernel, into out/kernel/
+#   make initramfs ARCH=amd64|arm64|armv7|riscv64
+#                                         out/initramfs-$(ARCH).cpio.xz
+#   make kernel ARCH=…                    the machine's Debian kernel, into out/kernel/
 #   make boot ARCH=…                      boot it; passes on "ipclab: 3/3 labs passed"
 #   make shell ARCH=…                     boot to the gosh shell (ipclab.shell=1), with
 #                                         u-root's ls and cat; `exit` powers off,
 #                                         Ctrl-A x quits QEMU
-#   make boot BOARD=pi3|pi3a|zero2w|pi2|pi1|zero
-#                                         the same on an emulated Pi (scripts/boards.txt):
+#   make boot BOARD=pi3|pi3a|zero2w|pi4|pi400|pi2|pi1|zero
+#                                         the same on an emulated Pi (scripts/boards.txt;
+#                                         pi4 and pi400 on QEMU 10, scripts/fetch-qemu.sh):
 #                                         its Debian kernel and device tree, and
 #                                         out/initramfs-$(BOARD).cpio.xz (with the
 #                                         kernel's watchdog module); also initramfs,
 #                                         kernel and shell with BOARD=
-#   make firmware                         Debian's raspi-firmware, into out/firmware/
+#   make firmware                         Debian 13's raspi-firmware, into out/firmware/trixie/
 #   make sdimage                          out/ipclab-pi-sd.img (scripts/mksdimage.sh)
 #   make test                             also installs QEMU and the SD tools and
-#                                         fetches every kernel and the firmware for
-#                                         the boot tests (initramfs/)
+#                                         fetches QEMU 10, every kernel and the firmware
+#                                         for the boot tests (initramfs/)
 
 ARCH ?= amd64
-BOOT_ARCHES := amd64 arm64
+BOOT_ARCHES := amd64 arm64 armv7 riscv64
 
+# QEMU's virt machines: Debian 12's cloud kernels, its armmp kernel for a
+# Cortex-A15 (armv7), Debian 13's riscv64 kernel (riscv64 is official
+# there first).
 KERNEL_META_amd64 := linux-image-cloud-amd64
 KERNEL_META_arm64 := linux-image-cloud-arm64
+KERNEL_META_armv7 := linux-image-armmp
+KERNEL_META_riscv64 := linux-image-riscv64
 kernel_of = out/kernel/$(KERNEL_META_$(1))/vmlinuz
 
 # The Pi boards: name, QEMU machine, memory, GOARCH, Debian arch, kernel
@@ -193,12 +209,15 @@ board_kernel = out/kernel/$(call board_field,$(1),6)/vmlinuz
 # "package:debian-arch" of each kernel the boards use.
 PI_KERNELS := $(sort $(shell awk '!/^\#/ && NF { print $$6 ":" $$5 }' $(BOARDS_TXT)))
 
+QEMU10 := out/qemu/bin/qemu-system-aarch64
+
 ifdef BOARD
 ifeq ($(filter $(BOARD),$(BOARDS)),)
 $(error BOARD=$(BOARD): not one of $(BOARDS) (scripts/boards.txt))
 endif
 TARGET := $(BOARD)
 KERNEL := $(call board_kernel,$(BOARD))
+QEMU_FOR := $(if $(filter raspi4b,$(call board_field,$(BOARD),2)),$(QEMU10))
 else
 TARGET := $(ARCH)
 KERNEL := $(call kernel_of,$(ARCH))
@@ -209,7 +228,7 @@ INITRAMFS := out/initramfs-$(TARGET).cpio.xz
 INITRAMFS_SRCS := go.mod go.sum initramfs/mkinitramfs.sh $(BOARDS_TXT) $(wildcard testdata/*.txt) \
 	$(shell find . -path ./out -prune -o -name '*.go' ! -name '*_test.go' -print)
 
-.PHONY: initramfs kernel boot shell boot-deps firmware sdimage test
+.PHONY: initramfs kernel boot shell boot-deps firmware sdimage test boot-times
 
 initramfs: $(INITRAMFS)
 
@@ -224,29 +243,38 @@ kernel: $(KERNEL)
 out/kernel/linux-image-cloud-%/vmlinuz:
 	scripts/fetch-kernel.sh $* linux-image-cloud-$* out/kernel
 
+out/kernel/linux-image-riscv64/vmlinuz:
+	SUITE=trixie scripts/fetch-kernel.sh riscv64 linux-image-riscv64 out/kernel
+
 define pi_kernel_rule
 out/kernel/$(1)/vmlinuz:
 	scripts/fetch-kernel.sh $(2) $(1) out/kernel
 endef
 $(foreach k,$(PI_KERNELS),$(eval $(call pi_kernel_rule,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))))))
 
-boot: boot-deps $(KERNEL) $(INITRAMFS)
+boot: boot-deps $(KERNEL) $(INITRAMFS) $(QEMU_FOR)
 	scripts/boot.sh $(TARGET) $(INITRAMFS)
 
-shell: boot-deps $(KERNEL) $(INITRAMFS)
+shell: boot-deps $(KERNEL) $(INITRAMFS) $(QEMU_FOR)
 	scripts/qemu.sh $(TARGET) $(INITRAMFS) ipclab.shell=1
+
+# QEMU 10 from bookworm-backports, for the Pi 4B and 400 (raspi4b), in its
+# own directory beside Debian 12's QEMU 7.2.
+$(QEMU10): scripts/fetch-qemu.sh
+	scripts/fetch-qemu.sh out/qemu
 
 # QEMU, xz, cpio, sfdisk, mkfs.vfat and mtools, installed only if missing.
 boot-deps:
 	scripts/deps.sh
 
 # The Pi firmware (bootcode.bin, start*.elf, fixup*.dat) is in Debian's
-# non-free-firmware component.
-FIRMWARE := out/firmware/raspi-firmware/version
+# non-free-firmware component; Debian 13's is the newest reachable
+# (1.20240424, Debian 12's 1.20220830).
+FIRMWARE := out/firmware/trixie/raspi-firmware/version
 firmware: $(FIRMWARE)
 
 $(FIRMWARE):
-	COMPONENTS=non-free-firmware scripts/fetch-kernel.sh arm64 raspi-firmware out/firmware
+	SUITE=trixie COMPONENTS=non-free-firmware scripts/fetch-kernel.sh arm64 raspi-firmware out/firmware/trixie
 
 # The SD-card image for the 64-bit Pis: firmware, the arm64 kernel and its
 # device trees, the Pi 3's initramfs (arm64, with the kernel's watchdog module).
@@ -256,7 +284,19 @@ sdimage: $(SDIMAGE)
 $(SDIMAGE): scripts/mksdimage.sh out/initramfs-pi3.cpio.xz $(call board_kernel,pi3) $(FIRMWARE) | boot-deps
 	scripts/mksdimage.sh $@ out/initramfs-pi3.cpio.xz
 
+# How long each boot target takes, medians of 5 boots one at a time
+# (BenchmarkBoot): docs/measured/boot-times.txt, which make docs puts in
+# docs/boot.md and docs/pi.md. About 10 minutes.
+boot-times: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(QEMU10)
+	scripts/boot-times.sh
+
 # The boot tests (initramfs/) need QEMU, the SD tools, every kernel and the
 # firmware; the recipe is the test rule above.
 test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
-	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE)
+	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) $(QEMU10)
+
+# One boot's console, as make boot shows it, into
+# docs/measured/boot-amd64.txt (make docs puts it in docs/boot.md).
+measure-boot: boot-deps $(call kernel_of,amd64) out/initramfs-amd64.cpio.xz
+	scripts/measure.sh boot-amd64 scripts/boot.sh amd64 out/initramfs-amd64.cpio.xz

@@ -12,7 +12,7 @@ import (
 // A board is one line of scripts/boards.txt: a Raspberry Pi that QEMU
 // models, booted with its Debian kernel and that kernel's device tree.
 type board struct {
-	name, machine, memory, goarch, debianArch, kernel, dtb, args string
+	name, machine, memory, goarch, debianArch, kernel, dtb, console, end, args string
 }
 
 // readBoards parses scripts/boards.txt, the table qemu.sh, mkinitramfs.sh
@@ -33,10 +33,10 @@ func readBoards(t testing.TB) []board {
 			continue
 		}
 		f := strings.Fields(line)
-		if len(f) != 8 {
-			t.Fatalf("%s: %q has %d fields, want 8", name, line, len(f))
+		if len(f) < 10 {
+			t.Fatalf("%s: %q has %d fields, want 10 or more", name, line, len(f))
 		}
-		boards = append(boards, board{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]})
+		boards = append(boards, board{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], strings.Join(f[9:], " ")})
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -99,13 +99,23 @@ func sharedImage(t testing.TB, target string) string {
 // TestBootBoards boots every emulated Raspberry Pi of scripts/boards.txt
 // with its Debian kernel and device tree: the labs must pass and power-off
 // (through the watchdog driver that u-root's init loads) must end QEMU.
+//
+// On pi3 and pi4 (one board of each QEMU, 7.2 and 10, both on the mini
+// UART) it also runs the shell test: typing at the console and exit.
 func TestBootBoards(t *testing.T) {
+	t.Parallel()
 	for _, b := range readBoards(t) {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			needBootTools(t, b.name)
 			img := sharedImage(t, b.name)
 			if c, err := bootLabs(t, b.name, img); err != nil {
 				t.Errorf("boot %s (%s, %s): %v\nconsole:\n%s", b.name, b.machine, b.dtb, err, c)
+			}
+			if b.name == "pi3" || b.name == "pi4" {
+				t.Run("shell", func(t *testing.T) {
+					testShell(t, b.name, img)
+				})
 			}
 		})
 	}

@@ -52,7 +52,7 @@ func TestCheckLabs(t *testing.T) {
 		}, "shmlab"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkLabs(consoleLines(tt.edit(goodConsole)))
+			err := checkLabs(consoleLines(tt.edit(goodConsole)), powerDown)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("checkLabs(%s) = %v, want nil", tt.name, err)

@@ -6,7 +6,8 @@
 #
 # Synopsis: initramfs/mkinitramfs.sh ARCH|BOARD OUTPUT.cpio.xz
 #
-#   ARCH    amd64, arm64 or arm (32-bit, GOARM=6 unless GOARM is set)
+#   ARCH    amd64, arm64, arm (32-bit, GOARM=6 unless GOARM is set),
+#           armv7 (GOARM=7) or riscv64
 #   BOARD   a Raspberry Pi from scripts/boards.txt (pi3, pi2, zero, …): its
 #           architecture, plus the watchdog driver of the board's kernel,
 #           bcm2835_wdt.ko, in /lib/modules/ when the kernel has it as a
@@ -54,6 +55,7 @@ fi
 
 # The xz BCJ filter for the arch's code, where the kernel can decode it
 # (CONFIG_XZ_DEC_*: Debian 12's armmp and rpi kernels decode ARM).
+goarch=$arch
 case $arch in
 amd64) bcj=--x86 ;; # the amd64 kernel decodes the x86 BCJ filter
 arm64) bcj= ;;      # Debian 12's kernels lack an ARM64 BCJ decoder
@@ -62,8 +64,14 @@ arm)
 	# ARMv6 runs on every Raspberry Pi; GOARM=7 dies on the Pi Zero and 1.
 	export GOARM=${GOARM:-6}
 	;;
+armv7)
+	# QEMU's virt machine with a Cortex-A15 and Debian's armmp kernel.
+	goarch=arm bcj=--arm
+	export GOARM=7
+	;;
+riscv64) bcj= ;; # Debian 12's xz has no RISC-V BCJ filter
 *)
-	echo "$0: unsupported ARCH $arch (amd64, arm64, arm, or a board in scripts/boards.txt)" >&2
+	echo "$0: unsupported ARCH $arch (amd64, arm64, arm, armv7, riscv64, or a board in scripts/boards.txt)" >&2
 	exit 2
 	;;
 esac
@@ -101,7 +109,7 @@ find "$src" -name '*.go' -exec sed -E -i \
 # goshsmall: gosh without its bubbletea line editor (a third of the image);
 # the tty's own line editing is enough for a lab shell on a serial console.
 cd "$src"
-GOOS=linux GOARCH=$arch CGO_ENABLED=0 "$uroot" \
+GOOS=linux GOARCH=$goarch CGO_ENABLED=0 "$uroot" \
 	-o "$tmp/initramfs.cpio" \
 	-tmp-dir "$tmp" \
 	-go-build-tags goshsmall \

@@ -23,14 +23,19 @@ const bootTimeout = 90 * time.Second
 // (QEMU's virt machine) or a Pi board (scripts/boards.txt).
 func qemuBinary(t testing.TB, target string) string {
 	if b, ok := findBoard(t, target); ok {
-		if b.goarch == "arm64" {
+		switch {
+		case b.machine == "raspi4b": // QEMU 10's, beside Debian 12's 7.2
+			return filepath.Join(repoRoot(t), "out", "qemu", "bin", "qemu-system-aarch64")
+		case b.goarch == "arm64":
 			return "qemu-system-aarch64"
 		}
 		return "qemu-system-arm"
 	}
 	return map[string]string{
-		"amd64": "qemu-system-x86_64",
-		"arm64": "qemu-system-aarch64",
+		"amd64":   "qemu-system-x86_64",
+		"arm64":   "qemu-system-aarch64",
+		"armv7":   "qemu-system-arm",
+		"riscv64": "qemu-system-riscv64",
 	}[target]
 }
 
@@ -44,11 +49,21 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
+// archKernels are the kernel packages of QEMU's virt machines, as the
+// Makefile's KERNEL_META_* name them: Debian 12's cloud kernels, its armmp
+// kernel for armv7, Debian 13's riscv64 kernel.
+var archKernels = map[string]string{
+	"amd64":   "linux-image-cloud-amd64",
+	"arm64":   "linux-image-cloud-arm64",
+	"armv7":   "linux-image-armmp",
+	"riscv64": "linux-image-riscv64",
+}
+
 // kernelPath is where scripts/fetch-kernel.sh (make kernel) puts the
 // kernel of target: Debian's cloud kernel for an arch, the board's kernel
 // package for a board.
 func kernelPath(t testing.TB, target string) string {
-	pkg := "linux-image-cloud-" + target
+	pkg := archKernels[target]
 	if b, ok := findBoard(t, target); ok {
 		pkg = b.kernel
 	}
@@ -79,7 +94,11 @@ func needTools(t testing.TB, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: run `make test`, or scripts/deps.sh to install it", tool)
+			how := "scripts/deps.sh to install it"
+			if strings.Contains(tool, "/out/qemu/") {
+				how = "scripts/fetch-qemu.sh to fetch it"
+			}
+			t.Fatalf("%s not found: run `make test`, or %s", tool, how)
 		}
 	}
 }

@@ -115,3 +115,12 @@ func RawMsgrcv(id int, m MsgBuf) (int, error) {
 	}
 	return int(r), nil
 }
+
+// Fast locks the calling goroutine to its thread for good and reports
+// whether the raw calls may be used there: not while tracing (raw calls
+// are not traced), nor with a single P (GOMAXPROCS 1, on one CPU), where a
+// raw call that blocks would hold up every other goroutine.
+func Fast() bool {
+	runtime.LockOSThread()
+	return !Tracing() && runtime.GOMAXPROCS(0) > 1
+}

@@ -18,8 +18,19 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 start=$(date +%s%N)
-# QEMU's status (and timeout's 124) is deliberately ignored: the console decides.
-timeout "${BOOT_TIMEOUT:-60}" "$here/qemu.sh" "$@" </dev/null | tee "$log" || true
+# QEMU's status (and timeout's 124) is deliberately ignored: the console
+# decides. A board that cannot power off (the Pi 400, scripts/boards.txt)
+# halts and leaves QEMU running: end QEMU when the kernel says so.
+timeout "${BOOT_TIMEOUT:-60}" "$here/qemu.sh" "$@" </dev/null > >(tee "$log") &
+qemu=$!
+while kill -0 "$qemu" 2>/dev/null; do
+	if grep -qs 'reboot: System halted' "$log"; then
+		kill "$qemu" 2>/dev/null || true
+		break
+	fi
+	sleep 0.1
+done
+wait "$qemu" || true
 ms=$((($(date +%s%N) - start) / 1000000))
 
 if tr -d '\r' <"$log" | grep -qx 'ipclab: 3/3 labs passed'; then

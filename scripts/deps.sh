@@ -1,9 +1,10 @@
 #!/bin/bash
 # deps.sh installs what booting the lab and building its SD-card image need
-# and is missing: QEMU for x86_64, aarch64 and 32-bit arm, xz, cpio, lz4,
-# sfdisk, mkfs.vfat and mtools; gcc, for the benchmark's C reference; and
-# xmllint and Chromium, which the diagram tests check ipclab diagram with;
-# python3, for the lab sheet's programs (docs/course.md).
+# and is missing: QEMU for x86_64, aarch64, 32-bit arm and riscv64 (the Pi
+# 4's QEMU 10 comes from scripts/fetch-qemu.sh), xz, cpio, lz4, sfdisk,
+# mkfs.vfat and mtools; gcc, for the benchmark's C reference; xmllint and
+# Chromium, which the diagram tests check ipclab diagram with; python3, for
+# the lab sheet's programs (docs/course.md).
 # It does nothing when all of them are present.
 #
 # Synopsis: scripts/deps.sh
@@ -13,6 +14,7 @@ declare -A pkg_of=(
 	[qemu-system-x86_64]=qemu-system-x86
 	[qemu-system-aarch64]=qemu-system-arm
 	[qemu-system-arm]=qemu-system-arm # the 32-bit Raspberry Pi boards
+	[qemu-system-riscv64]=qemu-system-misc # riscv64's virt machine (OpenSBI bundled)
 	[xz]=xz-utils
 	[cpio]=cpio
 	[unlz4]=lz4 # fetch-kernel.sh: the ELF kernel inside Debian's amd64 bzImage

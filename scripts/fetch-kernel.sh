@@ -25,8 +25,12 @@
 # from the Debian entries of the machine's own apt sources, each marked
 # [arch=ARCH]: adding a dpkg architecture instead would change what the
 # machine's own `apt-get update` fetches. COMPONENTS (default "main") picks
-# the archive components, e.g. COMPONENTS="main non-free-firmware". Runs for
-# the same ARCH wait for each other (they share the private state).
+# the archive components, e.g. COMPONENTS="main non-free-firmware". SUITE
+# (default: the machine's own suites) names one suite of the machine's
+# Debian archive instead, e.g. SUITE=bookworm-backports (QEMU 10) or
+# SUITE=trixie (Debian 13: the riscv64 kernel, newer Pi firmware); its
+# state is OUTDIR/apt-ARCH-SUITE. Runs for the same ARCH and SUITE wait for
+# each other (they share the private state).
 set -euo pipefail
 
 # unpack_vmlinux BZIMAGE OUT writes the ELF kernel inside an x86 bzImage to
@@ -63,7 +67,8 @@ components=${COMPONENTS:-main}
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-state=$out/apt-$arch
+suite=${SUITE:-}
+state=$out/apt-$arch${suite:+-$suite}
 dest=$out/$meta
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/debs"
 exec 9>"$state.lock"
@@ -111,10 +116,16 @@ debian_sources() {
 # repositories carry no kernels and may not serve ARCH.
 {
 	debian_sources | awk '$1 ~ /^[a-z]+:\/\/[^\/]+\/(.*\/)?debian(-security)?\/?$/' |
-		while read -r uri suite key; do
+		while read -r uri from key; do
+			if [[ -n $suite ]]; then
+				# One suite of the main archive; debian-archive-keyring
+				# (Debian 12's too) holds the keys of Debian 13.
+				[[ $uri =~ /debian/?$ ]] || continue
+				from=$suite
+			fi
 			opts="arch=$arch"
 			[[ $key != - ]] && opts+=" signed-by=$key"
-			echo "deb [$opts] $uri $suite $components"
+			echo "deb [$opts] $uri $from $components"
 		done
 } | sort -u >"$state/sources.list"
 if [[ ! -s $state/sources.list ]]; then
@@ -165,7 +176,9 @@ rm -rf "$dest"
 mkdir -p "$dest/root"
 dpkg-deb -x "$deb" "$dest/root"
 if [[ $pkg == linux-image-* ]]; then
-	kernel=$(ls "$dest"/root/boot/vmlinuz-*)
+	# Debian 13's riscv64 package ships an uncompressed boot/vmlinux-*
+	# (an Image with an EFI stub header), no vmlinuz.
+	kernel=$(ls "$dest"/root/boot/vmlinuz-* 2>/dev/null || ls "$dest"/root/boot/vmlinux-*)
 	ln -s "root/boot/${kernel##*/}" "$dest/vmlinuz"
 	if [[ $arch == amd64 ]]; then
 		unpack_vmlinux "$kernel" "$dest/vmlinux"

@@ -12,8 +12,8 @@
 #                out/initramfs-pi3.cpio.xz (make initramfs BOARD=pi3)
 #   KERNELDIR    fetch-kernel.sh's unpacked linux-image-arm64
 #                (default out/kernel/linux-image-arm64)
-#   FIRMWAREDIR  fetch-kernel.sh's unpacked raspi-firmware
-#                (default out/firmware/raspi-firmware)
+#   FIRMWAREDIR  fetch-kernel.sh's unpacked raspi-firmware, Debian 13's
+#                (default out/firmware/trixie/raspi-firmware; make firmware)
 #
 # No root and no mounts: truncate, sfdisk, mkfs.vfat --offset and mtools
 # write the image file directly. Same inputs, same bytes: the volume id and
@@ -26,7 +26,7 @@ if (($# < 2 || $# > 4)); then
 fi
 output=$1 initramfs=$2
 kdir=${3:-out/kernel/linux-image-arm64}
-fwdir=${4:-out/firmware/raspi-firmware}
+fwdir=${4:-out/firmware/trixie/raspi-firmware}
 
 for tool in sfdisk mkfs.vfat mcopy mmd truncate; do
 	command -v "$tool" >/dev/null || {
@@ -53,9 +53,24 @@ boards_dtbs=(bcm2837-rpi-3-b bcm2837-rpi-3-b-plus bcm2837-rpi-3-a-plus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# config.txt for the firmware: a 64-bit kernel, the serial console on GPIO
-# 14/15, mainline device-tree names, and the initramfs loaded right after
-# the kernel.
+# config.txt for the firmware (Raspberry Pi documentation, "config.txt"):
+# a 64-bit kernel, the serial console on GPIO 14/15, mainline device-tree
+# names, the initramfs loaded right after the kernel. TestSDRules
+# (initramfs/sdrules_test.go) holds the card to the firmware's rules, each
+# with its source.
+#
+# [pi4] (the 4B, 400 and CM4: "Conditional filters") fixes the VPU core
+# clock at 360 MHz. The mini UART on GPIO 14/15 takes its baud rate from
+# that clock ("Mini UART and CPU core frequency"), and on the Pi 4
+# enable_uart=1 alone does not keep it at a rate the console survives:
+# raspberrypi/linux#4123 and raspberrypi/firmware#1618 (a garbled console
+# or a wrong baud rate with enable_uart=1 and no core_freq); Debian's
+# /etc/default/raspi-firmware (GPU_FREQ): "If you intend to use the serial
+# console, you need to set GPU_FREQ to 360 ... Both 500 and 550 MHz also
+# corrupt the serial console", which Debian writes as core_freq=360.
+# core_freq_min=360 keeps the firmware's dynamic clocking from lowering it.
+# The Pi 3s need nothing: there enable_uart=1 fixes the core clock at 250
+# MHz ("Mini UART and CPU core frequency"). [all] ends the section.
 cat >"$tmp/config.txt" <<'EOF'
 # ipclab: Debian's arm64 kernel, its device trees and the lab's initramfs,
 # which runs the three IPC labs and powers off. Serial console on GPIO 14/15.
@@ -64,6 +79,12 @@ enable_uart=1
 upstream_kernel=1
 kernel=vmlinuz
 initramfs initramfs.cpio.xz followkernel
+
+# Pi 4B, 400: a fixed core clock, which the mini UART's baud rate follows.
+[pi4]
+core_freq=360
+core_freq_min=360
+[all]
 EOF
 # cmdline.txt: the last console= becomes /dev/console, where ipclab's
 # summary goes, so the serial port comes last (ttyS1: the mini UART that

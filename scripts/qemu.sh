@@ -6,15 +6,19 @@
 #
 # Synopsis: scripts/qemu.sh ARCH|BOARD INITRAMFS [KERNEL-ARG...]
 #
-#   ARCH        amd64 or arm64 (QEMU's virt machine), with Debian's cloud kernel
+#   ARCH        QEMU's virt machine: amd64 or arm64 with Debian 12's cloud
+#               kernel, armv7 (Cortex-A15) with Debian 12's armmp kernel,
+#               riscv64 with Debian 13's riscv64 kernel
 #   BOARD       a Raspberry Pi from scripts/boards.txt (pi3, pi3a, zero2w,
-#               pi2, pi1, zero): its QEMU machine, Debian kernel and the
-#               kernel's own device tree for the board
+#               pi4, pi400, pi2, pi1, zero): its QEMU machine, Debian kernel,
+#               the kernel's own device tree for the board and its console
 #   INITRAMFS   e.g. out/initramfs-amd64.cpio.xz, out/initramfs-pi3.cpio.xz
 #   KERNEL-ARG  appended to the kernel command line, e.g. ipclab.shell=1
 #
 # Environment: KERNEL (default out/kernel/linux-image-cloud-ARCH/vmlinux if
-# there is one, else …/vmlinuz; for a board out/kernel/PACKAGE/vmlinuz);
+# there is one, else …/vmlinuz; for armv7 and riscv64 and a board
+# out/kernel/PACKAGE/vmlinuz); QEMU10, the QEMU for raspi4b (default
+# out/qemu/bin/qemu-system-aarch64, from scripts/fetch-qemu.sh);
 # DTB, a board's device tree (default the one in the kernel's package);
 # CMDLINE, for a board, the kernel command line instead of qemu.sh's
 # console and defaults, e.g. an SD image's cmdline.txt (the board's own
@@ -31,7 +35,7 @@ arch=$1 initramfs=$2
 shift 2
 here=$(dirname "$0")
 kernel=${KERNEL:-}
-read -r board machine memory _ _ kpkg dtb_name args < <(awk -v b="$arch" '$1 == b' "$here/boards.txt") || true
+read -r board machine memory _ _ kpkg dtb_name tty _ args < <(awk -v b="$arch" '$1 == b' "$here/boards.txt") || true
 if [[ -n ${board:-} ]]; then
 	kernel=${kernel:-out/kernel/$kpkg/vmlinuz}
 	dtb=${DTB:-}
@@ -42,7 +46,11 @@ if [[ -n ${board:-} ]]; then
 	fi
 	[[ $args == - ]] && args=
 elif [[ -z $kernel ]]; then
-	kernel=out/kernel/linux-image-cloud-$arch/vmlinuz
+	case $arch in
+	armv7) kernel=out/kernel/linux-image-armmp/vmlinuz ;;     # Debian 12's, armhf
+	riscv64) kernel=out/kernel/linux-image-riscv64/vmlinuz ;; # Debian 13's
+	*) kernel=out/kernel/linux-image-cloud-$arch/vmlinuz ;;
+	esac
 	# The ELF kernel that fetch-kernel.sh unpacks for amd64 boots 0.4 s faster.
 	if [[ -r ${kernel%/*}/vmlinux ]]; then
 		kernel=${kernel%/*}/vmlinux
@@ -72,14 +80,28 @@ arm64)
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -accel tcg -m 256 -smp 1)
 	append="\"console=ttyAMA0\" $append"
 	;;
+armv7)
+	# highmem=off: the armmp kernel probes the PCIe window above 4 GiB
+	# and logs an error otherwise (harmless, and 1 s slower).
+	qemu=(qemu-system-arm -M virt,highmem=off -cpu cortex-a15 -accel tcg -m 256 -smp 1)
+	append="\"console=ttyAMA0\" $append"
+	;;
+riscv64)
+	# OpenSBI, bundled with Debian 12's QEMU, starts the kernel and powers
+	# the machine off for it.
+	qemu=(qemu-system-riscv64 -M virt -accel tcg -m 256 -smp 1)
+	append="\"console=ttyS0\" $append"
+	;;
 "${board:-}")
 	# The machine's own CPUs and memory (raspi0 and raspi1ap accept only
 	# 512M). thread=single: multi-threaded TCG makes raspi3b take 25-30 s
 	# instead of 3 (and raspi2b then needs maxcpus=1). The power-domain
 	# driver touches a register block QEMU does not emulate and crashes
-	# raspi0, raspi1ap and raspi3ap: leave it out. console=ttyAMA0 is
-	# the PL011, which QEMU puts on its first serial port.
+	# raspi0, raspi1ap and raspi3ap: leave it out. QEMU puts the PL011
+	# (ttyAMA0) on its first serial port and the mini UART (ttyS1) on
+	# the second: the console's goes to stdin/stdout.
 	case $machine in
+	raspi4b) qemu=("${QEMU10:-out/qemu/bin/qemu-system-aarch64}") ;; # QEMU 7.2 has no Pi 4
 	raspi3*) qemu=(qemu-system-aarch64) ;;
 	*) qemu=(qemu-system-arm) ;;
 	esac
@@ -87,16 +109,18 @@ arm64)
 	files+=("$dtb")
 	if [[ -n ${CMDLINE:-} ]]; then
 		append="$CMDLINE $*"
-		if [[ $CMDLINE == *console=ttyS1* ]]; then
-			qemu+=(-serial null -serial stdio -monitor none)
-		fi
+		tty=ttyAMA0
+		[[ $CMDLINE == *console=ttyS1* ]] && tty=ttyS1
 	else
-		append="\"console=ttyAMA0\" $append"
+		append="\"console=$tty\" $append"
+	fi
+	if [[ $tty == ttyS1 ]]; then
+		qemu+=(-serial null -serial stdio -monitor none)
 	fi
 	append+=" initcall_blacklist=bcm2835_power_driver_init $args"
 	;;
 *)
-	echo "$0: unsupported ARCH $arch (amd64, arm64, or a board in $here/boards.txt)" >&2
+	echo "$0: unsupported ARCH $arch (amd64, arm64, armv7, riscv64, or a board in $here/boards.txt)" >&2
 	exit 2
 	;;
 esac

@@ -12,15 +12,20 @@
 # SHEET_TIMEOUT seconds (default 60) without being stuck, timeout(1) would
 # end it; it finishes by itself when the data fit in the pipe.
 #
+# It knows the sheet's program by the processes multiprocessing's "fork"
+# start method makes (the default on Linux up to Python 3.13): the parent,
+# and p1 as its child.
+#
 # Synopsis: [SHEET_ITEMS=N] [SHEET_TIMEOUT=S] scripts/sheet-deadlock.sh [MQLAB]
 #
-# MQLAB is the mqlab binary to compare with (default out/bin/mqlab; make
-# sheet-deadlock builds it).
+# MQLAB is the mqlab binary to compare with: by default out/bin/mqlab
+# (make sheet-deadlock builds it), or if there is none the mqlab on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${SHEET_ITEMS:-5000}
 limit=${SHEET_TIMEOUT:-60}
 mqlab=${1:-out/bin/mqlab}
+[[ -x $mqlab || -n ${1:-} ]] || mqlab=mqlab # the one on PATH
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 { echo "$n"; seq "$n"; } >"$tmp/data"

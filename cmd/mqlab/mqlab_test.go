@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,4 +87,19 @@ func TestFaults(t *testing.T) {
 			labtest.Faults(t, bin, "mqlab", in, m, "p1", "p2")
 		})
 	}
+}
+
+// TestStreamed: past what mqlab reads before it starts p1, a bad item
+// still ends the run with one line, and the dialogue still works.
+func TestStreamed(t *testing.T) {
+	bin := labtest.Build(t, "mqlab")
+	for _, m := range modes {
+		labtest.LateError(t, bin, "mqlab", m...)
+	}
+	labtest.LongDialogue(t, bin, "mqlab", "Enter the datasize: ", 20000, func(stdout string) string {
+		if n := strings.Count(stdout, "\n"); n != 20002 {
+			return "stdout has " + strconv.Itoa(n) + " lines, want the header, the title and 20,000 items"
+		}
+		return ""
+	})
 }

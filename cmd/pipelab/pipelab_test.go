@@ -3,6 +3,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,4 +87,27 @@ func TestBadInput(t *testing.T) {
 func TestFaults(t *testing.T) {
 	in, _ := labtest.Numbers(200000)
 	labtest.Faults(t, labtest.Build(t, "pipelab"), "pipelab", in, nil, "p1", "p2")
+}
+
+// TestStreamed: past what pipelab reads before it starts p1, a bad item
+// still ends the run with one line, a 0 still ends the data with a
+// warning, and the dialogue still works.
+func TestStreamed(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	labtest.LateError(t, bin, "pipelab")
+	labtest.LateError(t, bin, "pipelab", "-duplex")
+	in, vals := labtest.Numbers(20000)
+	r := labtest.Run(t, bin, in+"0\n5\n6\n")
+	if want := "pipelab: stdin:20001: the data end at this 0; 2 item(s) after it are not sent\n"; r.Stderr != want {
+		t.Errorf("pipelab on 20,000 items, 0 and two more: stderr %q, want %q", r.Stderr, want)
+	}
+	r.Stderr = ""
+	sent := labtest.Itoa(append(vals, 0), 1, "Messages Sent: ")
+	check(t, "20,000 items, 0 and two more", r, sent, labtest.Itoa(vals, 1, "Messages Received: "))
+	labtest.LongDialogue(t, bin, "pipelab", "Enter dataset size: ", 20000, func(stdout string) string {
+		if n := strings.Count(stdout, "Messages Received: "); n != 20000 {
+			return "received " + strconv.Itoa(n) + " items, want 20,000"
+		}
+		return ""
+	})
 }

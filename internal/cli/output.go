@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io"
+	"strconv"
 
 	"ipclab/internal/fd"
 )
@@ -32,11 +33,22 @@ func NewOutput(w io.Writer) *Output {
 
 // Line writes s and a newline. A line longer than PIPE_BUF is written on
 // its own.
-func (o *Output) Line(s string) error {
-	if len(o.buf)+len(s)+1 > pipeBuf {
+func (o *Output) Line(s string) error { return o.line(s, 0, false) }
+
+// Int writes prefix, v in decimal and a newline, as Line(prefix +
+// strconv.FormatInt(v, 10)) would, without making a string: a loop that
+// prints every item allocates nothing.
+func (o *Output) Int(prefix string, v int64) error { return o.line(prefix, v, true) }
+
+func (o *Output) line(s string, v int64, num bool) error {
+	if len(o.buf)+len(s)+21 > pipeBuf { // 21: "-9223372036854775808\n"
 		o.Flush()
 	}
-	o.buf = append(append(o.buf, s...), '\n')
+	o.buf = append(o.buf, s...)
+	if num {
+		o.buf = strconv.AppendInt(o.buf, v, 10)
+	}
+	o.buf = append(o.buf, '\n')
 	if o.lineMode || len(o.buf) >= pipeBuf {
 		return o.Flush()
 	}

@@ -17,6 +17,23 @@ type Data struct {
 	Name   string  // file name or "stdin", for messages
 	Values []int64 // the items, in order
 	Lines  []int   // Lines[i] is the line Values[i] was read from
+	next   int     // the item Next returns
+}
+
+// Items is a sequence of items: a Scanner, Data, or what p1 reads from
+// its parent (proc.Items).
+type Items interface {
+	// Next returns the next item, or io.EOF after the last.
+	Next() (int64, error)
+}
+
+// Next returns the values one by one, then io.EOF.
+func (d *Data) Next() (int64, error) {
+	if d.next == len(d.Values) {
+		return 0, io.EOF
+	}
+	d.next++
+	return d.Values[d.next-1], nil
 }
 
 // Error is a problem with the input, reported as "name:line: msg", or
@@ -54,51 +71,23 @@ const maxToken = 64
 // Parse reads whitespace-separated integers from r; '#' starts a comment
 // that runs to the end of the line.
 func Parse(r io.Reader, name string) (*Data, error) {
-	br := newReader(r)
-	d := &Data{Name: name}
-	line, tokLine := 1, 0
-	var tok []byte
-	comment := false
+	return collect(NewScanner(r, name))
+}
+
+// collect reads all of s's items.
+func collect(s *Scanner) (*Data, error) {
+	d := &Data{Name: s.Name}
 	for {
-		c, err := br.ReadByte()
-		if err != nil && err != io.EOF {
-			return nil, errorAt(name, 0, err.Error())
-		}
-		inToken := err == nil && !comment && c != '#' && !isSpace(c)
-		if inToken && len(tok) < maxToken {
-			if len(tok) == 0 {
-				tokLine = line
-			}
-			tok = append(tok, c)
-			continue
-		}
-		if len(tok) > 0 {
-			// The token ended, or it is too long for an integer whatever
-			// follows: say so now, or an endless token (/dev/zero) is
-			// read for ever.
-			v, err := Int(string(tok), inToken)
-			if err != nil {
-				return nil, errorAt(name, tokLine, err.Error())
-			}
-			d.Values = append(d.Values, v)
-			d.Lines = append(d.Lines, tokLine)
-			tok = tok[:0]
+		v, err := s.Next()
+		if err == io.EOF {
+			return d, nil
 		}
 		if err != nil {
-			break
+			return nil, err
 		}
-		switch c {
-		case '#':
-			comment = true
-		case '\n':
-			comment = false
-			line++
-		}
+		d.Values = append(d.Values, v)
+		d.Lines = append(d.Lines, s.Line)
 	}
-	if len(d.Values) == 0 {
-		return nil, errorAt(name, 0, ErrNoData.Error())
-	}
-	return d, nil
 }
 
 func isSpace(c byte) bool {
@@ -141,40 +130,7 @@ func allDigits(s string) bool {
 // Dialogue runs the lab sheet's dialogue: it prints sizePrompt, reads the
 // number of items, then prints itemPrompt and reads one item per line.
 func Dialogue(r io.Reader, w io.Writer, sizePrompt, itemPrompt string) (*Data, error) {
-	const name = "stdin"
-	br := newReader(r)
-	line := 0
-	io.WriteString(w, sizePrompt)
-	s, err := br.readLine()
-	if err != nil {
-		return nil, errorAt(name, 0, "no dataset size given")
-	}
-	line++
-	n, err := Int(s, len(s) > maxToken)
-	if err != nil {
-		return nil, errorAt(name, line, "dataset size: "+err.Error())
-	}
-	if n <= 0 {
-		return nil, errorAt(name, line, "dataset size "+s+" must be positive")
-	}
-	d := &Data{Name: name}
-	for i := int64(0); i < n; i++ {
-		io.WriteString(w, itemPrompt)
-		s, err := br.readLine()
-		if err != nil {
-			io.WriteString(w, "\n")
-			return nil, errorAt(name, 0, "expected "+text.Int64(n)+
-				" items, got "+text.Int64(i))
-		}
-		line++
-		v, err := Int(s, len(s) > maxToken)
-		if err != nil {
-			return nil, errorAt(name, line, err.Error())
-		}
-		d.Values = append(d.Values, v)
-		d.Lines = append(d.Lines, line)
-	}
-	return d, nil
+	return collect(NewDialogue(r, w, Prompts{Size: sizePrompt, Item: itemPrompt}))
 }
 
 // Times10 checks that every value times ten fits in 64 bits, and returns
@@ -234,6 +190,11 @@ type reader struct {
 	r    io.Reader
 	buf  []byte
 	i, n int
+	// The dialogue's prompts not yet written to w: they go out before
+	// each read, so a person sees them before typing, and a file given
+	// on standard input costs a write per 64 KiB of it, not per item.
+	w       io.Writer
+	prompts []byte
 }
 
 func newReader(r io.Reader) *reader {
@@ -269,6 +230,7 @@ func (r *reader) readLine() (string, error) {
 // ReadByte returns the next byte, or the reader's error (io.EOF at the end).
 func (r *reader) ReadByte() (byte, error) {
 	for r.i == r.n {
+		r.flush()
 		n, err := r.r.Read(r.buf)
 		if n > 0 {
 			r.i, r.n = 0, n
@@ -282,4 +244,12 @@ func (r *reader) ReadByte() (byte, error) {
 	c := r.buf[r.i]
 	r.i++
 	return c, nil
+}
+
+// flush writes the prompts not yet written.
+func (r *reader) flush() {
+	if len(r.prompts) > 0 {
+		r.w.Write(r.prompts)
+		r.prompts = r.prompts[:0]
+	}
 }

@@ -149,3 +149,68 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// lineReader gives one line per Read, and records what had been written
+// to w by then.
+type lineReader struct {
+	lines []string
+	w     *strings.Builder
+	seen  []string
+}
+
+func (r *lineReader) Read(p []byte) (int, error) {
+	r.seen = append(r.seen, r.w.String())
+	if len(r.lines) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.lines[0])
+	r.lines = r.lines[1:]
+	return n, nil
+}
+
+// TestDialoguePrompts: each prompt is out before the read that waits for
+// its answer (a person typing sees it); answers that came in one read get
+// their prompts written together, at the next read or the end.
+func TestDialoguePrompts(t *testing.T) {
+	var w strings.Builder
+	r := &lineReader{lines: []string{"3\n", "1\n2\n", "3\n"}, w: &w}
+	s := NewDialogue(r, &w, Prompts{Size: "S: ", Item: "I: "})
+	var got []int64
+	for {
+		v, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	want := []string{"S: ", "S: I: ", "S: I: I: I: "}
+	if !slices.Equal(got, []int64{1, 2, 3}) || !slices.Equal(r.seen, want) || w.String() != "S: I: I: I: " {
+		t.Errorf("dialogue: items %v, written before each read %q, in all %q; want [1 2 3], %q, %q",
+			got, r.seen, w.String(), want, "S: I: I: I: ")
+	}
+}
+
+// TestScannerLines: Next gives each item with its line as it goes.
+func TestScannerLines(t *testing.T) {
+	s := NewScanner(strings.NewReader("# c\n1 2\n\n3#4\n5"), "f")
+	var lines []int
+	for {
+		_, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, s.Line)
+	}
+	if want := []int{2, 2, 4, 5}; !slices.Equal(lines, want) {
+		t.Errorf("lines %v, want %v", lines, want)
+	}
+	if err := s.Err("bad"); err.Error() != "f:5: bad" {
+		t.Errorf("Err = %q, want %q", err, "f:5: bad")
+	}
+}

@@ -17,6 +17,16 @@ type Prompts struct {
 // args ("-" or none: standard input), or by the dialogue when dialogue is
 // set or standard input is a terminal and no FILE was named.
 func Load(args []string, stdin io.Reader, stdout io.Writer, dialogue bool, p Prompts) (*Data, error) {
+	s, err := Open(args, stdin, stdout, dialogue, p)
+	if err != nil {
+		return nil, err
+	}
+	return collect(s)
+}
+
+// Open is Load's first half: a Scanner of the items, which it closes
+// once Next has returned an error or io.EOF.
+func Open(args []string, stdin io.Reader, stdout io.Writer, dialogue bool, p Prompts) (*Scanner, error) {
 	if len(args) > 1 {
 		return nil, cli.Usage("too many arguments: expected at most one FILE")
 	}
@@ -28,19 +38,16 @@ func Load(args []string, stdin io.Reader, stdout io.Writer, dialogue bool, p Pro
 		return nil, cli.Usage("-i reads the dialogue from standard input: drop " + file)
 	}
 	if file == "-" {
-		if fd.IsTerminal(stdin) {
-			dialogue = true
+		if !dialogue && !fd.IsTerminal(stdin) {
+			stdout = nil
 		}
-		if dialogue {
-			return Dialogue(stdin, stdout, p.Size, p.Item)
-		}
-		return Parse(stdin, "stdin")
+		return newScanner(stdin, "stdin", stdout, p), nil
 	}
 	f, err := open(file)
 	if err != nil {
 		return nil, errorAt(file, 0, err.Error())
 	}
-	d, err := Parse(f, file)
-	f.Close()
-	return d, err
+	s := newScanner(f, file, nil, p)
+	s.file = f
+	return s, nil
 }

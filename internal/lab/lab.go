@@ -52,6 +52,38 @@ func (r *Run) Data(rest []string, stdin io.Reader, stdout io.Writer) (*input.Dat
 	return input.Load(rest, stdin, stdout, *r.dialogue, r.Prompts)
 }
 
+// Items opens the items named by the arguments left after the options,
+// for a lab that streams them to p1 (see Feed).
+func (r *Run) Items(rest []string, stdin io.Reader, stdout io.Writer) (*input.Scanner, error) {
+	return input.Open(rest, stdin, stdout, *r.dialogue, r.Prompts)
+}
+
+// Feed reads items from s and hands each to put, until they end or, with
+// head, until f's buffer is full; it reports whether more items follow.
+// A lab reads the head before it starts its children, so that a short
+// input's errors come before any output, as when it read all first; then
+// it starts them and feeds them the rest. With -trace the head is all the
+// items: the dialogue's prompts then all come before the trace, which
+// would otherwise print them out of turn. (Without it, the prompts of the
+// items after the head mix with the children's output, as they would if
+// the sheet's program started its children at once.)
+func (r *Run) Feed(s *input.Scanner, f *proc.Feed, head bool, put func(int64) error) (more bool, err error) {
+	for !head || *r.trace || !f.Full() {
+		v, err := s.Next()
+		if err == io.EOF {
+			return false, nil
+		}
+		if err == nil {
+			err = put(v)
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	s.Flush() // the head's prompts, before any child's output
+	return true, nil
+}
+
 // Dialogue reports whether -i was given: a lab that makes its own items
 // (shmlab -stream -count) refuses it.
 func (r *Run) Dialogue() bool { return *r.dialogue }

@@ -93,6 +93,11 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		out.Line("Queue = list * 10")
 		out.Flush()
 		err = sendAll(q, d.Values, false, uint(*prio))
+		if err == nil {
+			// The end goes at the lowest priority, behind every item of
+			// a higher one (of this sender's and of others').
+			err = q.send(nil, 0)
+		}
 	} else {
 		if *typ != 0 { // System V: checked above
 			q.typ = *typ

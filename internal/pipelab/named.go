@@ -44,7 +44,7 @@ func endCmd(c *command.Command, args []string, stdin io.Reader, stdout, stderr i
 		return err
 	}
 	msgs := stdout
-	var values []int64
+	var items input.Items
 	if write {
 		// Without -fifo, standard output carries the records: everything
 		// for the user goes to standard error.
@@ -55,7 +55,7 @@ func endCmd(c *command.Command, args []string, stdin io.Reader, stdout, stderr i
 		if err != nil {
 			return err
 		}
-		values = d.Values
+		items = d
 	}
 	p, done, err := e.open(stderr)
 	if err != nil {
@@ -63,7 +63,7 @@ func endCmd(c *command.Command, args []string, stdin io.Reader, stdout, stderr i
 	}
 	out := cli.NewOutput(msgs)
 	if write {
-		err = sender(p, nil, values, out)
+		err = sender(p, nil, items, out)
 	} else {
 		err = receiver(p, nil, out)
 	}

@@ -44,29 +44,49 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	d, err := r.Data(rest, stdin, stdout)
+	s, err := r.Items(rest, stdin, stdout)
 	if err != nil {
 		return err
 	}
-	for i, v := range d.Values {
-		if v == 0 && i < len(d.Values)-1 {
+	// The data end at their first 0: what follows is read, and counted
+	// in a warning, but not sent. -writers sends no 0 at all (each
+	// writer ends by closing its end) and needs every item at once (each
+	// writer takes its share, the reader checks them all), in a file.
+	feed := proc.NewFeed()
+	var values []int64
+	zero, after := 0, 0 // the line of the first 0, the items after it
+	put := func(v int64) error {
+		switch {
+		case zero > 0:
+			after++
+			return nil
+		case v == 0:
+			zero = s.Line
+		}
+		if m.writers > 0 {
+			if v != 0 {
+				values = append(values, v)
+			}
+			return nil
+		}
+		return feed.Put(v)
+	}
+	more, err := r.Feed(s, feed, m.writers == 0, put)
+	if err != nil {
+		return err
+	}
+	warn := func() {
+		if after > 0 {
 			// A warning, located as an input error would be.
-			w := &input.Error{Name: d.Name, Line: d.Lines[i],
-				Msg: "the data end at this 0; " + text.Itoa(len(d.Values)-1-i) + " item(s) after it are not sent"}
+			w := &input.Error{Name: s.Name, Line: zero,
+				Msg: "the data end at this 0; " + text.Itoa(after) + " item(s) after it are not sent"}
 			io.WriteString(stderr, "pipelab: "+w.Error()+"\n")
-			d.Values = d.Values[:i+1]
-			break
 		}
 	}
-	return parent(r, args[0], m, d.Values, stdout, stderr)
-}
-
-// parent makes the pipes and starts the children on them: p1 and p2 on
-// one pipe, or on two with -duplex, or -writers N writers and a reader;
-// then it waits for them. It keeps no end of a pipe: when its writers end,
-// the reader must see EOF.
-func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.Writer) error {
-	g, err := r.Group(prog, stdout, stderr)
+	if !more {
+		warn()
+	}
+	g, err := r.Group(args[0], stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -88,13 +108,15 @@ func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.W
 		g.Describe(ends[2*i+1], "read end"+which[i])
 	}
 	if err == nil {
-		if m.writers > 0 && len(values) > 0 && values[len(values)-1] == 0 {
-			// No 0 crosses the pipe: each writer ends by closing its end.
-			values = values[:len(values)-1]
+		data, what := 0, "the items to send, from the parent as it reads them"
+		if m.writers > 0 {
+			data, err = proc.DataFile(values)
+			what = "the items to send, in a memory file the parent wrote"
+		} else {
+			data, err = feed.Pipe(g)
 		}
-		var data int
-		if data, err = proc.DataFile(values); err == nil {
-			g.Describe(data, "the items to send, in a memory file the parent wrote")
+		if err == nil {
+			g.Describe(data, what)
 			err = startOn(g, r, m, ends, data)
 			syscall.Close(data)
 		}
@@ -102,8 +124,20 @@ func parent(r *lab.Run, prog string, m mode, values []int64, stdout, stderr io.W
 	for _, fd := range ends[:2*npipes] {
 		ipc.Close(fd)
 	}
+	if err == nil && m.writers == 0 {
+		// The rest of the items, as they are read.
+		if more {
+			_, err = r.Feed(s, feed, false, put)
+		}
+		if err == nil {
+			err = feed.Close()
+		}
+	}
 	if err != nil {
 		return err
+	}
+	if more {
+		warn()
 	}
 	return g.Wait()
 }
@@ -151,28 +185,77 @@ func child(role string, args []string, stdout io.Writer) error {
 	defer out.Flush()
 	const ch = proc.FirstFD // the pipe end
 	duplex := len(args) > 0 && args[0] == "duplex"
-	switch role {
-	case "p1":
+	if role != "p1" && role != "p2" {
+		if role == "guard" {
+			return guard(args[0])
+		}
+		return writersChild(role, args, out)
+	}
+	// The pipes' ends, read and written by the raw calls when untraced
+	// (see ipc.Fast), else as pipeEnd.
+	fast := ipc.Fast()
+	reader := func(fd int) io.Reader {
+		if fast {
+			return &rawReader{fd: fd}
+		}
+		return pipeEnd(fd)
+	}
+	writer := func(fd int) io.WriteCloser {
+		if fast {
+			return rawWriter(fd)
+		}
+		return pipeEnd(fd)
+	}
+	if role == "p1" {
 		var ack io.Reader
 		data := ch + 1
 		if duplex {
-			ack, data = pipeEnd(ch+1), ch+2
+			ack, data = reader(ch+1), ch+2
 		}
-		values, err := proc.ReadData(data)
-		if err != nil {
-			return err
-		}
-		return childError("p1: ", sender(pipeEnd(ch), ack, values, out))
-	case "guard":
-		return guard(args[0])
-	case "p2":
-		var ack io.Writer
-		if duplex {
-			ack = pipeEnd(ch + 1)
-		}
-		return childError("p2: ", receiver(pipeEnd(ch), ack, out))
+		return childError("p1: ", sender(writer(ch), ack, proc.NewItems(data), out))
 	}
-	return writersChild(role, args, out)
+	var ack io.Writer
+	if duplex {
+		ack = writer(ch + 1)
+	}
+	return childError("p2: ", receiver(reader(ch), ack, out))
+}
+
+// rawWriter writes a pipe with the raw calls: one write(2) for a record.
+type rawWriter int
+
+func (w rawWriter) Write(b []byte) (int, error) {
+	if err := ipc.RawWriteAll(int(w), b); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+func (w rawWriter) Close() error { return syscall.Close(int(w)) }
+
+// rawReader reads a pipe with the raw calls, as much as is there at once
+// (up to 4 KiB): the records that have come, in one read(2).
+type rawReader struct {
+	fd   int
+	buf  [4096]byte
+	i, n int
+}
+
+// Read returns io.EOF at end of file, as io.Reader must.
+func (r *rawReader) Read(b []byte) (int, error) {
+	if r.i == r.n {
+		n, err := ipc.RawRead(r.fd, r.buf[:])
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, io.EOF
+		}
+		r.i, r.n = 0, n
+	}
+	n := copy(b, r.buf[r.i:r.n])
+	r.i += n
+	return n, nil
 }
 
 // childError prefixes a child's error with its role. A child whose peer

@@ -33,20 +33,28 @@ var (
 // it, and closes w. With ack (the duplex lab's second pipe) it waits after
 // each record, the marker too, for the receiver to send it back, and prints
 // "Ack: X" under each "Messages Sent: X".
-func sender(w io.WriteCloser, ack io.Reader, values []int64, out *cli.Output) error {
+func sender(w io.WriteCloser, ack io.Reader, items input.Items, out *cli.Output) error {
 	var rec [record.Size]byte
-	shown := len(values)
-	if shown == 0 || values[shown-1] != 0 {
-		values = append(values, 0)
-	}
-	for i, v := range values {
+	last := int64(1) // none yet: the marker is due
+	for {
+		v, err := items.Next()
+		shown := err == nil
+		if err == io.EOF && last != 0 {
+			v, err = 0, nil // the marker, not shown
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		last = v
 		record.Put(rec[:], v)
 		if _, err := w.Write(rec[:]); err != nil {
 			return writeError(err)
 		}
-		s := text.Int64(v)
-		if i < shown {
-			out.Line("Messages Sent: " + s)
+		if shown {
+			out.Int("Messages Sent: ", v)
 		}
 		if ack == nil {
 			continue
@@ -55,10 +63,10 @@ func sender(w io.WriteCloser, ack io.Reader, values []int64, out *cli.Output) er
 			return err
 		}
 		if a := record.Get(rec[:]); a != v {
-			return errors.New("acknowledgement " + text.Int64(a) + " for " + s)
+			return errors.New("acknowledgement " + text.Int64(a) + " for " + text.Int64(v))
 		}
-		if i < shown {
-			out.Line("Ack: " + s)
+		if shown {
+			out.Int("Ack: ", v)
 		}
 	}
 	return w.Close()
@@ -92,7 +100,7 @@ func receiver(r io.Reader, ack io.Writer, out *cli.Output) error {
 		}
 		v := record.Get(rec[:])
 		if v != 0 {
-			out.Line("Messages Received: " + text.Int64(v))
+			out.Int("Messages Received: ", v)
 		}
 		if ack != nil {
 			if _, err := ack.Write(rec[:]); err != nil {

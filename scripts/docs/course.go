@@ -221,6 +221,7 @@ func fdTable(name string) (string, error) {
 		}
 	}
 	var b strings.Builder
+	b.WriteString("\n```mermaid\n" + fdGraph(roles, rows, cell) + "```\n")
 	b.WriteString("\n| | " + strings.Join(roles, " | ") + " |\n|" + strings.Repeat(" --- |", len(roles)+1) + "\n")
 	for _, r := range rows {
 		b.WriteString("| " + r)
@@ -235,4 +236,97 @@ func fdTable(name string) (string, error) {
 	}
 	b.WriteString("\n")
 	return b.String(), nil
+}
+
+// fdGraph draws fdTable's rows as a Mermaid flowchart (GitHub shows it as
+// a picture): a node for each process and each kernel object, an edge for
+// each descriptor, id or mapping a process has of an object — from the
+// process to a pipe it writes, from a pipe to the process that reads it,
+// dotted for what the parent closed. The trace's own pipe is left out.
+func fdGraph(roles, rows []string, cell map[[2]string]string) string {
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	for _, r := range roles {
+		fmt.Fprintf(&b, "  %s([\"%s\"])\n", r, r)
+	}
+	var objects []string
+	node := func(label string) string {
+		i := slices.Index(objects, label)
+		if i < 0 {
+			objects = append(objects, label)
+			i = len(objects) - 1
+			fmt.Fprintf(&b, "  o%d[(\"%s\")]\n", i+1, label)
+		}
+		return fmt.Sprintf("o%d", i+1)
+	}
+	var edges, labels []string // "from link to", and its label
+	for _, r := range rows {
+		if strings.Contains(r, "the trace's") {
+			continue
+		}
+		label, end := r, ""
+		for _, e := range []string{"write end", "read end"} {
+			if l, ok := strings.CutPrefix(r, e+" of "); ok {
+				label, end = l, e
+			}
+		}
+		if i := strings.IndexAny(label, ",("); i > 0 {
+			label = strings.TrimSpace(label[:i])
+		}
+		if strings.HasPrefix(label, "the shared memory") {
+			// The segment's id, its file and its mappings are one object.
+			label = "the shared memory"
+			if i := slices.IndexFunc(objects, func(o string) bool { return strings.HasPrefix(o, "System V segment") }); i >= 0 {
+				label = objects[i]
+			}
+		}
+		o := node(label)
+		for _, role := range roles {
+			v := cell[[2]string{r, role}]
+			if v == "" {
+				continue
+			}
+			e := end
+			if strings.Contains(r, "lifeline") {
+				e = "read end"
+				if role == "parent" {
+					v, e = "", "write end"
+				}
+			}
+			// "fd 12 (write end), closed after starting p2"
+			text, rest, _ := strings.Cut(v, ", ")
+			switch {
+			case text == "":
+				text = e
+			case e != "":
+				text += " (" + e + ")"
+			}
+			if rest != "" {
+				text += ", " + rest
+			}
+			// Data flow from writer to reader; a descriptor the parent
+			// closed, dotted and without a direction; the rest plain.
+			from, link, to := role, "---", o
+			switch {
+			case strings.Contains(v, "closed"):
+				link = "-.-"
+			case e == "write end":
+				link = "-->"
+			case e == "read end":
+				from, link, to = o, "-->", role
+			}
+			k := from + " " + link + " " + to
+			if i := slices.Index(edges, k); i >= 0 {
+				labels[i] += "; " + text // an id and a mapping: one edge
+			} else {
+				edges, labels = append(edges, k), append(labels, text)
+			}
+		}
+	}
+	for i, k := range edges {
+		from, rest, _ := strings.Cut(k, " ")
+		link, to, _ := strings.Cut(rest, " ")
+		fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", from, link, labels[i], to)
+	}
+	return b.String()
 }
