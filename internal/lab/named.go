@@ -97,12 +97,13 @@ func (w *Where) Describe(kind, dir string) string {
 // as long as it lives: two users of one name get a refusal, never each
 // other's data. The lock is fcntl's (ipc.Lock): the kernel drops it when
 // the process ends, however it ends, and "ipclab clean" sees whether one
-// is held. ok is false if the name went away before the lock was taken
-// (the last receiver removed it): the caller opens the name again.
-func Claim(fd int, slot int64, what string) (ok bool, err error) {
+// is held. lock is ipc.Lock, or ipc.LockRead for a descriptor open only
+// for reading. ok is false if the name went away before the lock was
+// taken (the last receiver removed it): the caller opens the name again.
+func Claim(lock func(fd int, at int64) (int, error), fd int, slot int64, what string) (ok bool, err error) {
 	for {
 		var pid int
-		pid, err = ipc.Lock(fd, slot)
+		pid, err = lock(fd, slot)
 		if !errors.Is(err, unix.EAGAIN) {
 			break
 		}

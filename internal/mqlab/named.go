@@ -203,7 +203,7 @@ func openQueue(w *lab.Where, nonblock bool, slot int64) (q *queue, created bool,
 		if err != nil {
 			return nil, false, advise(err, mqHints)
 		}
-		ok, err := lab.Claim(mqd, slot, w.Describe("queue", "/dev/mqueue"))
+		ok, err := lab.Claim(ipc.Lock, mqd, slot, w.Describe("queue", "/dev/mqueue"))
 		if ok {
 			return &queue{mqd: mqd}, created, nil
 		}

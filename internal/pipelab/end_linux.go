@@ -102,13 +102,18 @@ func endpoint(path string, flags, std int, trace bool, stderr io.Writer) (fd int
 	return fd, done, nil
 }
 
-// claim opens the FIFO at path with flags and takes slot's lock on it.
+// claim opens the FIFO at path with flags and takes slot's lock on it:
+// the receiver's (0) or the sender's (1).
 func claim(path string, flags int, slot int64) (int, error) {
 	fd, err := ipc.OpenFIFO(path, flags)
 	if err != nil {
 		return -1, err
 	}
-	ok, err := lab.Claim(fd, slot, "the FIFO "+path)
+	lock := ipc.Lock
+	if slot == 0 {
+		lock = ipc.LockRead // the receiver's descriptor is for reading
+	}
+	ok, err := lab.Claim(lock, fd, slot, "the FIFO "+path)
 	if err == nil && !ok && slot == 1 {
 		err = errStale(path) // see endpoint for the receiver's
 	}

@@ -144,7 +144,7 @@ func openNamed(w *lab.Where, read bool) (seg []byte, created bool, err error) {
 				seg, err = mapFD(fd, namedSize)
 				ok := !read
 				if err == nil && read {
-					ok, err = lab.Claim(fd, 0, w.Describe("segment", "/dev/shm"))
+					ok, err = lab.Claim(ipc.Lock, fd, 0, w.Describe("segment", "/dev/shm"))
 					if !ok { // another reader's, or removed before the lock (again)
 						created = false
 						ipc.Munmap(seg)
