@@ -3,7 +3,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,17 +127,22 @@ func TestFIFOInterrupted(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
 		defer cancel()
 		cmd := labtest.Command(ctx, bin, "recv", "-fifo", fifo)
-		var errb strings.Builder
-		cmd.Stderr = &errb
+		pr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, fifo)
+		// It waits once it says so.
+		r := bufio.NewReader(pr)
+		line, _ := r.ReadString('\n')
 		cmd.Process.Signal(sig)
-		// Wait returns once the guard, which shares stderr, has gone too.
-		err := cmd.Wait()
-		if want := "pipelab: waiting on the FIFO " + fifo + " for a sender: pipelab send -fifo " + fifo + " FILE\n"; err == nil || errb.String() != want {
-			t.Errorf("recv after %v: %v, stderr %q; want death by the signal, and only %q", sig, err, errb.String(), want)
+		// The rest ends once the guard, which shares stderr, has gone too.
+		rest, _ := io.ReadAll(r)
+		err = cmd.Wait()
+		if want := "pipelab: waiting on the FIFO " + fifo + " for a sender: pipelab send -fifo " + fifo + " FILE\n"; err == nil || line != want || len(rest) > 0 {
+			t.Errorf("recv after %v: %v, stderr %q; want death by the signal, and only %q", sig, err, line+string(rest), want)
 		}
 		if _, err := os.Lstat(fifo); !os.IsNotExist(err) {
 			t.Errorf("the FIFO is still there after %v (%v)", sig, err)
