@@ -10,7 +10,7 @@ WASI    := pipelab mqlab shmlab
 # unchanged; REFC=FILE picks another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams course sheet-deadlock measure measure-boot FORCE
+.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench labspeed soak docs sizes diagrams course sheet-deadlock measure measure-boot FORCE
 
 all: build
 
@@ -81,9 +81,20 @@ out/ref: $(REFC)
 	@command -v gcc >/dev/null || scripts/deps.sh
 	gcc -O2 -o $@ $<
 
-# ipclab against C, interleaved runs, medians: a table and out/bench.svg.
+# ipclab against C, interleaved runs, each row's ratio as min/median/max
+# over its pairs: a table, out/bench.svg, and every run in
+# docs/measured/bench.json, from which make docs fills docs/benchmarks.md.
+# About 5 minutes.
 bench: build out/ref
-	$(GO) run ./scripts/bench -bin $(BIN) -ref out/ref -svg out/bench.svg -json out/bench.json
+	$(GO) run ./scripts/bench -bin $(BIN) -ref out/ref -svg out/bench.svg -json docs/measured/bench.json
+
+# The labs against the lab sheet's Python programs (testdata/sheet), whole
+# processes on the same input: a table, and the run added to
+# docs/measured/labspeed.json (the last 4 kept), from which make docs fills
+# the README's and docs/benchmarks.md's tables. About a minute.
+labspeed: build
+	@command -v python3 >/dev/null || scripts/deps.sh
+	$(GO) run ./scripts/labspeed -bin $(BIN) -json docs/measured/labspeed.json
 
 # Formatting, vet and every test (the README's test command; CI runs it).
 # The image tests take the cross builds.
