@@ -10,7 +10,7 @@ WASI    := pipelab mqlab shmlab
 # unchanged; REFC=FILE picks another.
 REFC    ?= scripts/ref.c
 
-.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench soak docs sizes diagrams course sheet-deadlock FORCE
+.PHONY: all build run wasm wasi-node wasi-deps test check clean cross image image-deps bench labspeed soak docs sizes diagrams course sheet-deadlock measure measure-boot FORCE
 
 all: build
 
@@ -81,20 +81,40 @@ out/ref: $(REFC)
 	@command -v gcc >/dev/null || scripts/deps.sh
 	gcc -O2 -o $@ $<
 
-# ipclab against C, interleaved runs, medians: a table and out/bench.svg.
+# ipclab against C, interleaved runs, each row's ratio as min/median/max
+# over its pairs: a table, its chart docs/measured/bench.svg, and every run in
+# docs/measured/bench.json, from which make docs fills docs/benchmarks.md.
+# About 5 minutes.
 bench: build out/ref
-	$(GO) run ./scripts/bench -bin $(BIN) -ref out/ref -svg out/bench.svg -json out/bench.json
+	$(GO) run ./scripts/bench -bin $(BIN) -ref out/ref -svg docs/measured/bench.svg -json docs/measured/bench.json
+
+# The labs against the lab sheet's Python programs (testdata/sheet), whole
+# processes on the same input: a table, and the run added to
+# docs/measured/labspeed.json (the last 4 kept), from which make docs fills
+# the README's and docs/benchmarks.md's tables. About a minute.
+labspeed: build
+	@command -v python3 >/dev/null || scripts/deps.sh
+	$(GO) run ./scripts/labspeed -bin $(BIN) -json docs/measured/labspeed.json
 
 # Formatting, vet and every test (the README's test command; CI runs it).
 # The image tests take the cross builds.
 test: check image-deps sizes
 	$(GO) test -count=1 -timeout 20m ./...
 
+# What the documentation shows but a test cannot measure again, measured
+# (scripts/measure.sh): a run of ipclab bench, into docs/measured/; make
+# docs then puts it in docs/benchmarks.md. make soak keeps its summary
+# there too.
+measure: build
+	scripts/measure.sh ipclab-bench $(BIN)/ipclab bench
+
 # The reliability campaigns (internal/campaign) at full size: kill, flood,
 # 16 labs at once; a summary table, also in out/soak.txt. `make test`
-# runs them at a size for CI. About 15 minutes on two cores.
+# runs them at a size for CI. About 15 minutes on two cores. The summary
+# is kept in docs/measured/soak.txt too, for make docs.
 soak:
-	sh scripts/soak.sh
+	MEASURED_FROM=out/soak.txt MEASURED_ENV="TRIALS ITEMS FLOOD RUNS RUNITEMS SEED" \
+		scripts/measure.sh soak sh scripts/soak.sh
 
 check:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -155,7 +175,7 @@ sheet-deadlock: build
 docs: sizes
 	$(GO) run ./scripts/docs
 
-# Booting the lab in QEMU (issue 5) and on the Raspberry Pis (issue 7).
+# Booting the lab in QEMU (docs/boot.md) and on the Raspberry Pis (docs/pi.md).
 # These rules read the module's sources, testdata/, initramfs/ and scripts/,
 # and write only under out/.
 #
@@ -286,3 +306,8 @@ boot-times: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
 # firmware; the recipe is the test rule above.
 test: boot-deps $(foreach a,$(BOOT_ARCHES),$(call kernel_of,$(a))) \
 	$(foreach b,$(BOARDS),$(call board_kernel,$(b))) $(FIRMWARE) $(QEMU10)
+
+# One boot's console, as make boot shows it, into
+# docs/measured/boot-amd64.txt (make docs puts it in docs/boot.md).
+measure-boot: boot-deps $(call kernel_of,amd64) out/initramfs-amd64.cpio.xz
+	scripts/measure.sh boot-amd64 scripts/boot.sh amd64 out/initramfs-amd64.cpio.xz

@@ -8,7 +8,6 @@ import (
 	"io"
 	"ipclab/ipc"
 	"math"
-	"strconv"
 
 	"ipclab/internal/text"
 )
@@ -57,7 +56,7 @@ func errorAt(name string, line int, msg string) error {
 
 func (e *Error) Error() string {
 	if e.Line > 0 {
-		return e.Name + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+		return e.Name + ":" + text.Itoa(e.Line) + ": " + e.Msg
 	}
 	return e.Name + ": " + e.Msg
 }
@@ -141,7 +140,7 @@ func (d *Data) Times10() ([]int64, error) {
 	for i, v := range d.Values {
 		p, ok := Mul10(v)
 		if !ok {
-			return nil, d.errAt(i, strconv.FormatInt(v, 10)+" * 10 overflows a 64-bit integer")
+			return nil, d.errAt(i, text.Int64(v)+" * 10 overflows a 64-bit integer")
 		}
 		out[i] = p
 	}

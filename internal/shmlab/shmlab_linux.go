@@ -5,7 +5,6 @@ package shmlab
 import (
 	"errors"
 	"io"
-	"strconv"
 	"syscall"
 
 	"ipclab/internal/bench"
@@ -77,7 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// fills and p2 empties.
 	size, roles, cargs := offResult+8*len(values), []string{"p1"}, []string(nil)
 	if *streaming {
-		size, roles, cargs = streamSize, []string{"p2", "p1"}, []string{"stream", strconv.Itoa(*count)}
+		size, roles, cargs = streamSize, []string{"p2", "p1"}, []string{"stream", text.Itoa(*count)}
 	}
 	seg, files, sargs, err := create(g, kind, size)
 	if err != nil {

@@ -21,6 +21,7 @@
 //	<!-- gen:code FILE [LINES] -->  FILE (its first LINES lines) as a code block
 //	<!-- gen:include FILE -->       FILE, Markdown, as it is
 //	<!-- gen:size KEY [UNIT] -->    inline: one figure of out/sizes.json
+//	<!-- gen:limit KEY [UNIT] -->   inline: its limit
 //	<!-- gen:boot-times [TARGET...] -->  boot times, make boot-times's record
 //
 // A marker in code (an indented line, or within backticks) is an example,
@@ -35,7 +36,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -223,67 +223,96 @@ func slicesConcat(parts ...[]byte) []byte {
 // With tolerant set, a block whose figures are all within 2 % of the
 // build's stays as it is.
 func markdown(b []byte, tolerant bool) ([]byte, error) {
-	const open, end, close = "<!-- gen:", "-->", "<!-- /gen -->"
+	blocks, err := genBlocks(b)
+	if err != nil {
+		return nil, err
+	}
 	var out []byte
-	for {
-		i := bytes.Index(b, []byte(open))
-		if i < 0 {
-			return append(out, b...), nil
-		}
-		if quoted(out, b[:i]) {
-			out = append(out, b[:i+len(open)]...)
-			b = b[i+len(open):]
-			continue
-		}
-		e := bytes.Index(b[i:], []byte(end))
-		if e < 0 || bytes.IndexByte(b[i:i+e], '\n') >= 0 {
-			return nil, fmt.Errorf("line %d: a gen marker without its -->", lineOf(out, b[:i]))
-		}
-		head := string(b[i : i+e+len(end)])
-		rest := b[i+len(head):]
-		j := bytes.Index(rest, []byte(close))
-		if j < 0 {
-			return nil, fmt.Errorf("line %d: %s without %s", lineOf(out, b[:i]), head, close)
-		}
-		what := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(head, open), end))
-		inline := !bytes.HasPrefix(rest, []byte("\n"))
-		body, err := generate(what, inline)
+	at := 0
+	for _, k := range blocks {
+		body, err := k.generate()
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %v", lineOf(out, b[:i]), err)
+			return nil, err
 		}
-		if !inline {
-			body = "\n" + body
-		}
-		if old := string(rest[:j]); tolerant && sized(what) && close2(old, body) {
+		if old := string(b[k.Body:k.End]); tolerant && sized(k.What) && close2(old, body) {
 			body = old
 		}
-		out = append(append(append(out, b[:i]...), head...), body...)
-		out = append(out, close...)
-		b = rest[j+len(close):]
+		out = append(append(out, b[at:k.Body]...), body...)
+		at = k.End
+	}
+	return append(out, b[at:]...), nil
+}
+
+// A genBlock is a generated block of a Markdown file: b[Start:Body] is
+// its marker, b[Body:End] what was generated, <!-- /gen --> follows.
+type genBlock struct {
+	What             string // "sizes layer-amd64"
+	Inline           bool   // within a line
+	Line             int    // of the marker
+	Start, Body, End int
+}
+
+// generate is what the block should hold.
+func (k genBlock) generate() (string, error) {
+	body, err := generate(k.What, k.Inline)
+	if err != nil {
+		return "", fmt.Errorf("line %d: %v", k.Line, err)
+	}
+	if !k.Inline {
+		body = "\n" + body
+	}
+	return body, nil
+}
+
+const genOpen, genEnd, genClose = "<!-- gen:", "-->", "<!-- /gen -->"
+
+// genBlocks finds the generated blocks of the Markdown file b. A marker
+// in code (an indented line, or within backticks) is an example, not a
+// block.
+func genBlocks(b []byte) ([]genBlock, error) {
+	var blocks []genBlock
+	for at := 0; ; {
+		i := bytes.Index(b[at:], []byte(genOpen))
+		if i < 0 {
+			return blocks, nil
+		}
+		i += at
+		line := 1 + bytes.Count(b[:i], []byte("\n"))
+		if quoted(b[bytes.LastIndexByte(b[:i], '\n')+1 : i]) {
+			at = i + len(genOpen)
+			continue
+		}
+		e := bytes.Index(b[i:], []byte(genEnd))
+		if e < 0 || bytes.IndexByte(b[i:i+e], '\n') >= 0 {
+			return nil, fmt.Errorf("line %d: a gen marker without its -->", line)
+		}
+		body := i + e + len(genEnd)
+		j := bytes.Index(b[body:], []byte(genClose))
+		if j < 0 {
+			return nil, fmt.Errorf("line %d: %s without %s", line, b[i:body], genClose)
+		}
+		blocks = append(blocks, genBlock{
+			What:   strings.TrimSpace(string(b[i+len(genOpen) : i+e])),
+			Inline: !bytes.HasPrefix(b[body:], []byte("\n")),
+			Line:   line,
+			Start:  i, Body: body, End: body + j,
+		})
+		at = body + j + len(genClose)
 	}
 }
 
-// quoted reports whether a marker after done and before (the end of
-// todo) is an example in code, not a block: on an indented line or
-// within backticks.
-func quoted(done, before []byte) bool {
-	line := append(append([]byte(nil), done...), before...)
-	line = line[bytes.LastIndexByte(line, '\n')+1:]
+// quoted reports whether a marker that follows line, the start of its
+// line, is an example in code: on an indented line or within backticks.
+func quoted(line []byte) bool {
 	return bytes.HasPrefix(line, []byte("    ")) || bytes.HasPrefix(line, []byte("\t")) ||
 		bytes.Count(line, []byte("`"))%2 == 1
-}
-
-// lineOf is the line number, in the file, of the end of done followed by
-// todo.
-func lineOf(done, todo []byte) int {
-	return 1 + bytes.Count(done, []byte("\n")) + bytes.Count(todo, []byte("\n"))
 }
 
 // sized reports whether the block what states sizes, which may be up to
 // 2 % off the build's own before it is stale.
 func sized(what string) bool {
 	f := strings.Fields(what)
-	return len(f) > 0 && (f[0] == "sizes" || f[0] == "size")
+	return len(f) > 0 && (f[0] == "sizes" || f[0] == "size" || f[0] == "limit")
 }
 
 // generate returns the body of the generated block named what: a block
@@ -326,7 +355,8 @@ func init() {
 		"sizes":      {"[KEY...]", 0, -1, false, sizesTable},
 		"code":       {"FILE [LINES]", 1, 2, false, code},
 		"include":    {"FILE", 1, 1, false, include},
-		"size":       {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText},
+		"size":       {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(false)},
+		"limit":      {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(true)},
 		"trace":      {"FILE", 1, 1, false, traceBlock},             // course.go
 		"fds":        {"FILE", 1, 1, false, fdsBlock},               // course.go
 		"boot-times": {"[TARGET...]", 0, -1, false, bootTimesTable}, // boottimes.go
@@ -461,35 +491,43 @@ func sizesTable(keys []string) (string, error) {
 // units are the units a size may be written in, and their bytes.
 var units = map[string]float64{"bytes": 1, "KB": 1e3, "MB": 1e6, "KiB": 1 << 10, "MiB": 1 << 20}
 
-// sizeText is one figure of out/sizes.json in a sentence: "1,564,834
-// bytes", or in a larger unit to two significant digits or more: "1.6
-// MB", "65 MiB".
-func sizeText(args []string) (string, error) {
-	all, err := loadSizes()
-	if err != nil {
-		return "", err
+// sizeText returns the generator of one figure of out/sizes.json in a
+// sentence, or of its limit: "1,564,834 bytes", or in a larger unit to
+// two significant digits or more: "1.6 MB", "65 MiB".
+func sizeText(limit bool) func(args []string) (string, error) {
+	return func(args []string) (string, error) {
+		all, err := loadSizes()
+		if err != nil {
+			return "", err
+		}
+		s, err := findSize(all, args[0])
+		if err != nil {
+			return "", err
+		}
+		n := s.Bytes
+		if limit {
+			if n = s.Limit; n == 0 {
+				return "", fmt.Errorf("%s has no limit in out/sizes.json", args[0])
+			}
+		}
+		unit := "bytes"
+		if len(args) > 1 {
+			unit = args[1]
+		}
+		u, ok := units[unit]
+		if !ok {
+			return "", fmt.Errorf("unknown unit %q (bytes, KB, MB, KiB, MiB)", unit)
+		}
+		if unit == "bytes" {
+			return group(n) + " bytes", nil
+		}
+		v := float64(n) / u
+		prec := 0
+		if v < 10 {
+			prec = 1
+		}
+		return strconv.FormatFloat(v, 'f', prec, 64) + " " + unit, nil
 	}
-	s, err := findSize(all, args[0])
-	if err != nil {
-		return "", err
-	}
-	unit := "bytes"
-	if len(args) > 1 {
-		unit = args[1]
-	}
-	u, ok := units[unit]
-	if !ok {
-		return "", fmt.Errorf("gen:size %s: unknown unit %q (bytes, KB, MB, KiB, MiB)", args[0], unit)
-	}
-	if unit == "bytes" {
-		return group(s.Bytes) + " bytes", nil
-	}
-	v := float64(s.Bytes) / u
-	prec := 0
-	if v < 10 {
-		prec = 1
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64) + " " + unit, nil
 }
 
 // group writes n with thousands separators: 1,564,834.
@@ -501,21 +539,10 @@ func group(n int64) string {
 	return s
 }
 
-var number = regexp.MustCompile(`[0-9][0-9,]*`)
+var number = regexp.MustCompile(`[0-9][0-9,]*(?:\.[0-9]+)?`)
 
 // close2 reports whether the texts a and b are the same but for numbers,
 // each of a's within 2 % of b's.
 func close2(a, b string) bool {
-	if number.ReplaceAllString(a, "#") != number.ReplaceAllString(b, "#") {
-		return false
-	}
-	na, nb := number.FindAllString(a, -1), number.FindAllString(b, -1)
-	for i := range na {
-		x, _ := strconv.ParseFloat(strings.ReplaceAll(na[i], ",", ""), 64)
-		y, _ := strconv.ParseFloat(strings.ReplaceAll(nb[i], ",", ""), 64)
-		if math.Abs(x-y) > 0.02*math.Abs(y) {
-			return false
-		}
-	}
-	return true
+	return len(offBy(a, b, 0.02)) == 0
 }
