@@ -197,9 +197,9 @@ func Close(fd int) error {
 	return errnoErr("close", e)
 }
 
-// OpenFIFO opens the named pipe at path with flags (O_RDONLY or O_WRONLY;
-// O_CLOEXEC and O_NOFOLLOW are added). Like open(2) it blocks until the
-// other side opens the FIFO too. A symbolic link is not followed (ELOOP),
+// OpenFIFO opens the named pipe at path with flags (O_RDONLY or O_WRONLY,
+// perhaps O_NONBLOCK; O_CLOEXEC and O_NOFOLLOW are added). Like open(2) it
+// blocks until the other side opens the FIFO too (not with O_NONBLOCK). A symbolic link is not followed (ELOOP),
 // and anything that is not a FIFO is refused (an error wrapping EINVAL), so a regular file
 // or a device is never written to by mistake.
 func OpenFIFO(path string, flags int) (int, error) {
@@ -224,6 +224,9 @@ func OpenFIFO(path string, flags int) (int, error) {
 			traceArg("O_WRONLY|O_CLOEXEC|O_NOFOLLOW")
 		} else {
 			traceArg("O_RDONLY|O_CLOEXEC|O_NOFOLLOW")
+		}
+		if flags&unix.O_NONBLOCK != 0 {
+			traceText("|O_NONBLOCK")
 		}
 		traceEnd(int(r), e)
 	}

@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -137,4 +138,53 @@ func endedPid(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return cmd.Process.Pid
+}
+
+// TestCleanNamed leaves what killed and finished named runs leave, in a
+// private IPC namespace (its own /dev/mqueue and /dev/shm, so the
+// machine's objects are never touched): clean removes the queue and the
+// segment of a receiver and a reader killed while they waited (SIGTERM:
+// a shell's background job ignores Ctrl-C's SIGINT), and keeps, saying why, a queue and a segment that hold data and
+// a queue a receiver still waits on; a queue of another shape is not the
+// labs' and is not mentioned.
+func TestCleanNamed(t *testing.T) {
+	bin := labtest.Build(t, "ipclab")
+	const script = `set -e
+I=$0 Q=$1 S=$2 T=$3
+"$I" mqlab recv -name empty 2>/dev/null & p=$!
+until [ -e /dev/mqueue/empty ]; do sleep 0.01; done
+kill -TERM $p; wait $p || :
+"$I" shmlab read -name shmempty 2>/dev/null & p=$!
+until [ -e /dev/shm/shmempty ]; do sleep 0.01; done
+kill -TERM $p; wait $p || :
+"$I" mqlab send -name full "$Q" >/dev/null
+"$I" shmlab write -name shmfull "$S" >/dev/null
+: >/dev/mqueue/other
+"$I" mqlab recv -name busy >/dev/null 2>"$T/busy.err" & p=$!
+until [ -s "$T/busy.err" ]; do sleep 0.01; done
+echo "busy $p"
+"$I" clean
+"$I" mqlab send -name busy "$Q" >/dev/null
+wait $p
+"$I" mqlab rm full
+"$I" shmlab rm shmfull
+rm /dev/mqueue/other`
+	r := labtest.InIPCNamespace(t, "", false, "/bin/sh", "", "-c", script, bin,
+		labtest.Testdata(t, "queue.txt"), labtest.Testdata(t, "shm.txt"), t.TempDir())
+	first, out, _ := strings.Cut(r.Stdout, "\n")
+	busy := strings.TrimPrefix(first, "busy ")
+	want := []string{
+		"ipclab clean: kept POSIX queue /dev/mqueue/full: it holds 6 messages (mqlab recv -name full takes them, mqlab rm full removes it)",
+		"ipclab clean: kept POSIX queue /dev/mqueue/busy: in use by ipclab mqlab recv -name busy (pid " + busy + ")",
+		"ipclab clean: kept POSIX shared memory /dev/shm/shmfull: it holds a writer's results, or one is at work (shmlab read -name shmfull takes them, shmlab rm shmfull removes it)",
+		"removed POSIX queue /dev/mqueue/empty: named, empty, and used by no one",
+		"removed POSIX shared memory /dev/shm/shmempty: named, empty, and used by no one",
+		"ipclab clean: 2 removed",
+	}
+	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	slices.Sort(got)
+	slices.Sort(want)
+	if r.Code != 0 || !slices.Equal(got, want) {
+		t.Errorf("in the namespace: status %d, stderr %q\nclean said %q\nwant (in any order) %q", r.Code, r.Stderr, got, want)
+	}
 }

@@ -192,7 +192,11 @@ func TestRecvOptions(t *testing.T) {
 	// Nobody sends: the receiver's timeout fires, and the queue it made goes.
 	for _, q := range newQueues(t) {
 		r := labtest.Run(t, bin, "", args([]string{"recv", "-timeout", "200ms"}, q.where)...)
-		if want := "mqlab: no message within 200ms (is a sender running?)\n"; r.Code != 1 || r.Stderr != want {
+		want := "mqlab: waiting on the POSIX queue /" + q.name[0] + " (/dev/mqueue/" + q.name[0] + ") for a sender: mqlab send -name " + q.name[0] + " FILE\n"
+		if q.kind == "sysv" {
+			want = "mqlab: waiting on the System V queue with key " + q.where[2] + " for a sender: mqlab send -sysv -key " + q.where[2] + " FILE\n"
+		}
+		if want += "mqlab: no message within 200ms (is a sender running?)\n"; r.Code != 1 || r.Stderr != want {
 			t.Errorf("%s recv -timeout 200ms alone: status %d, stderr %q; want 1, %q", q.kind, r.Code, r.Stderr, want)
 		}
 		if q.exists() {

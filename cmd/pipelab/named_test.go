@@ -3,10 +3,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -54,17 +57,21 @@ func TestFIFO(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
 			defer cancel()
 			bg := labtest.Command(ctx, bin, args[first]...)
-			var bgOut strings.Builder
-			bg.Stdout, bg.Stderr = &bgOut, &bgOut
+			var bgOut, bgErr strings.Builder
+			bg.Stdout, bg.Stderr = &bgOut, &bgErr
 			if err := bg.Start(); err != nil {
 				t.Fatal(err)
 			}
 			waitFor(t, fifo)
 			r := labtest.Run(t, bin, "", args[second]...)
 			if err := bg.Wait(); err != nil {
-				t.Fatalf("pipelab %q: %v, output %q", args[first], err, bgOut.String())
+				t.Fatalf("pipelab %q: %v, output %q, stderr %q", args[first], err, bgOut.String(), bgErr.String())
 			}
 			outs := map[string]string{first: bgOut.String(), second: r.Stdout}
+			errs := map[string]string{first: bgErr.String(), second: r.Stderr}
+			if want := "pipelab: waiting on the FIFO " + fifo + " for a sender: pipelab send -fifo " + fifo + " FILE\n"; errs["recv"] != want || errs["send"] != "" {
+				t.Errorf("stderr: recv %q, send %q; want %q and nothing", errs["recv"], errs["send"], want)
+			}
 			if d := text.Diff(text.Lines(outs["recv"]), sampleRecv); d != "" {
 				t.Errorf("recv: %s", d)
 			}
@@ -120,17 +127,22 @@ func TestFIFOInterrupted(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
 		defer cancel()
 		cmd := labtest.Command(ctx, bin, "recv", "-fifo", fifo)
-		var errb strings.Builder
-		cmd.Stderr = &errb
+		pr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, fifo)
+		// It waits once it says so.
+		r := bufio.NewReader(pr)
+		line, _ := r.ReadString('\n')
 		cmd.Process.Signal(sig)
-		// Wait returns once the guard, which shares stderr, has gone too.
-		err := cmd.Wait()
-		if err == nil || errb.String() != "" {
-			t.Errorf("recv after %v: %v, stderr %q; want death by the signal, silently", sig, err, errb.String())
+		// The rest ends once the guard, which shares stderr, has gone too.
+		rest, _ := io.ReadAll(r)
+		err = cmd.Wait()
+		if want := "pipelab: waiting on the FIFO " + fifo + " for a sender: pipelab send -fifo " + fifo + " FILE\n"; err == nil || line != want || len(rest) > 0 {
+			t.Errorf("recv after %v: %v, stderr %q; want death by the signal, and only %q", sig, err, line+string(rest), want)
 		}
 		if _, err := os.Lstat(fifo); !os.IsNotExist(err) {
 			t.Errorf("the FIFO is still there after %v (%v)", sig, err)
@@ -145,5 +157,56 @@ func TestRecvEarlyEOF(t *testing.T) {
 	r := labtest.Run(t, bin, "\x05\x00\x00\x00\x00\x00\x00\x00", "recv")
 	if want := "pipelab: the pipe closed before the end marker 0\n"; r.Code != 1 || r.Stderr != want || r.Stdout != "Messages Received: 5\n" {
 		t.Errorf("recv of one record without the marker: status %d, stdout %q, stderr %q; want 1, %q", r.Code, r.Stdout, r.Stderr, want)
+	}
+}
+
+// TestFIFOOneAtATime: recv says once what it waits on and how to send to
+// it; a second recv on the FIFO is refused with one line naming the
+// first, as is the second of two senders, before either touches the pipe.
+// The first receiver gets one sender's records, whole.
+func TestFIFOOneAtATime(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	fifo := filepath.Join(t.TempDir(), "lab.fifo")
+	pid, line, wait := labtest.StartLine(t, bin, "recv", "-fifo", fifo)
+	if want := "pipelab: waiting on the FIFO " + fifo + " for a sender: pipelab send -fifo " + fifo + " FILE\n"; line != want {
+		t.Fatalf("recv's first line: %q, want %q", line, want)
+	}
+	r := labtest.RunBeside(t, bin, "recv", "-fifo", fifo)
+	want := "pipelab: the FIFO " + fifo + " is in use by pipelab recv -fifo " + fifo + " (pid " + strconv.Itoa(pid) +
+		"): try again later, or choose another name\n"
+	if r.Code != 1 || r.Stdout != "" || r.Stderr != want {
+		t.Errorf("a second recv: status %d, stdout %q, stderr %q; want 1, nothing, %q", r.Code, r.Stdout, r.Stderr, want)
+	}
+	// A sender that holds the FIFO (the receiver is stopped, the pipe full)
+	// makes a second one be refused; continued, the receiver gets all the
+	// first one's records.
+	syscall.Kill(pid, syscall.SIGSTOP)
+	in, vals := labtest.Numbers(20000) // 160,000 bytes: more than the pipe holds
+	file := filepath.Join(t.TempDir(), "data.txt")
+	if err := os.WriteFile(file, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
+	defer cancel()
+	first := labtest.Command(ctx, bin, "send", "-fifo", fifo, file)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	labtest.WaitUntil(t, "the first sender's lock", func() bool {
+		b, _ := os.ReadFile("/proc/locks")
+		return strings.Contains(string(b), " POSIX  ADVISORY  WRITE "+strconv.Itoa(first.Process.Pid)+" ")
+	})
+	r = labtest.RunBeside(t, bin, "send", "-fifo", fifo, labtest.Testdata(t, "pipe.txt"))
+	if w := " is in use by pipelab send -fifo " + fifo + " " + file + " (pid " + strconv.Itoa(first.Process.Pid) + "): "; r.Code != 1 ||
+		r.Stdout != "" || strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, w) {
+		t.Errorf("a second send: status %d, stdout %q, stderr %q; want 1, nothing, one line with %q", r.Code, r.Stdout, r.Stderr, w)
+	}
+	syscall.Kill(pid, syscall.SIGCONT)
+	if err := first.Wait(); err != nil {
+		t.Errorf("the first sender: %v", err)
+	}
+	out, errs, err := wait()
+	if want := labtest.Join(labtest.Itoa(vals, 1, "Messages Received: ")...); err != nil || out != want || errs != "" {
+		t.Errorf("the first recv: %v, stderr %q, stdout %d bytes (want %d)", err, errs, len(out), len(want))
 	}
 }

@@ -144,7 +144,11 @@ func TestReadTimeout(t *testing.T) {
 	for _, p := range newPlaces(t) {
 		args := append([]string{"read", "-timeout", "200ms"}, p.where...)
 		r := labtest.Run(t, bin, "", args...)
-		if want := "shmlab: timed out after 200ms waiting for a writer\n"; r.Code != 1 || r.Stderr != want || r.Stdout != "" {
+		want := "shmlab: waiting on the POSIX segment /" + p.rm[0] + " (/dev/shm/" + p.rm[0] + ") for a writer: shmlab write -name " + p.rm[0] + " FILE\n"
+		if p.kind == "sysv" {
+			want = "shmlab: waiting on the System V segment with key " + p.where[2] + " for a writer: shmlab write -sysv -key " + p.where[2] + " FILE\n"
+		}
+		if want += "shmlab: timed out after 200ms waiting for a writer\n"; r.Code != 1 || r.Stderr != want || r.Stdout != "" {
 			t.Errorf("shmlab %q: status %d, stdout %q, stderr %q; want 1, %q", args, r.Code, r.Stdout, r.Stderr, want)
 		}
 		if p.exists() {
@@ -180,5 +184,33 @@ func TestNamedUsage(t *testing.T) {
 		if want := "shmlab: " + c.want + "\n"; r.Code != 2 || r.Stderr != want {
 			t.Errorf("shmlab %q: status %d, stderr %q; want 2, %q", c.args, r.Code, r.Stderr, want)
 		}
+	}
+}
+
+// TestOneReader: read says once what it waits on and how to write to it;
+// while it waits, a second read of the name is refused with one line
+// naming the first, which then reads the writer's results as if alone.
+func TestOneReader(t *testing.T) {
+	bin := labtest.Build(t, "shmlab")
+	name := newPlaces(t)[0].rm[0]
+	pid, line, wait := labtest.StartLine(t, bin, "read", "-name", name)
+	if want := "shmlab: waiting on the POSIX segment /" + name + " (/dev/shm/" + name + ") for a writer: shmlab write -name " + name + " FILE\n"; line != want {
+		t.Fatalf("read's first line: %q, want %q", line, want)
+	}
+	r := labtest.RunBeside(t, bin, "read", "-name", name)
+	want := "shmlab: the POSIX segment /" + name + " (/dev/shm/" + name + ") is in use by shmlab read -name " + name +
+		" (pid " + strconv.Itoa(pid) + "): try again later, or choose another name\n"
+	if r.Code != 1 || r.Stdout != "" || r.Stderr != want {
+		t.Errorf("a second read: status %d, stdout %q, stderr %q; want 1, nothing, %q", r.Code, r.Stdout, r.Stderr, want)
+	}
+	if w := labtest.RunBeside(t, bin, "write", "-name", name, labtest.Testdata(t, "shm.txt")); w.Code != 0 || w.Stdout != sampleP1 {
+		t.Errorf("write: status %d, stdout %q, stderr %q", w.Code, w.Stdout, w.Stderr)
+	}
+	out, errs, err := wait()
+	if err != nil || out != sampleMain || errs != "" {
+		t.Errorf("the first read: %v, stdout %q, stderr after the first line %q; want %q and nothing", err, out, errs, sampleMain)
+	}
+	if _, err := os.Lstat("/dev/shm/" + name); err == nil {
+		t.Errorf("/dev/shm/%s is still there after read", name)
 	}
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"errors"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 
@@ -90,7 +89,7 @@ func (c *mqConn) Receive(buf []byte) error {
 		n, _, err = ipc.MqTimedReceive(c.rx, buf, nil)
 	}
 	if err == nil && n != len(buf) {
-		err = errors.New("a message of " + strconv.Itoa(n) + " bytes came")
+		err = errors.New("a message of " + text.Itoa(n) + " bytes came")
 	}
 	return err
 }
@@ -154,7 +153,7 @@ func (c *sysvConn) Receive(buf []byte) error {
 		n, err = ipc.Msgrcv(c.rx, c.buf, 0, 0)
 	}
 	if err == nil && n != len(buf) {
-		err = errors.New("a message of " + strconv.Itoa(n) + " bytes came")
+		err = errors.New("a message of " + text.Itoa(n) + " bytes came")
 	}
 	copy(buf, c.buf.Text())
 	return err
@@ -171,7 +170,7 @@ func openSysv(g *proc.Group, size int, lat bool) (Conn, []int, []string, error) 
 		q[i] = id
 	}
 	c := &sysvConn{tx: q[0], rx: q[1], buf: ipc.NewMsgBuf(size)}
-	return c, nil, []string{strconv.Itoa(q[0]), strconv.Itoa(q[1])}, nil
+	return c, nil, []string{text.Itoa(q[0]), text.Itoa(q[1])}, nil
 }
 
 func attachSysv(args []string, size int, _ bool) (Conn, error) {

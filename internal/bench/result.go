@@ -11,6 +11,7 @@
 package bench
 
 import (
+	"ipclab/internal/text"
 	"math/bits"
 	"strconv"
 )
@@ -47,9 +48,9 @@ func (r *Result) Format(json bool) string {
 		bytes *= 2
 	}
 	v := [...]string{
-		r.Impl, r.Mech, r.Mode, strconv.Itoa(r.Size), strconv.Itoa(r.Count),
+		r.Impl, r.Mech, r.Mode, text.Itoa(r.Size), text.Itoa(r.Count),
 		strconv.FormatFloat(float64(nanos)/1e9, 'f', 6, 64), strconv.FormatFloat(float64(r.Count)*1e9/float64(nanos), 'f', 1, 64), strconv.FormatFloat(float64(bytes)*1e3/float64(nanos), 'f', 2, 64),
-		strconv.FormatInt(r.P50, 10), strconv.FormatInt(r.P99, 10),
+		text.Int64(r.P50), text.Int64(r.P99),
 	}
 	if json {
 		var b []byte

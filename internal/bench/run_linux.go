@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"runtime"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -162,7 +161,7 @@ func (b *bench) run(n int) (int64, []int64, error) {
 	c, files, args, err := b.mech.Open(g, b.size, b.mode == "lat")
 	var kid *proc.Child
 	if err == nil {
-		args = append([]string{b.mode, strconv.Itoa(b.size), strconv.Itoa(n), b.mech.Name}, args...)
+		args = append([]string{b.mode, text.Itoa(b.size), text.Itoa(n), b.mech.Name}, args...)
 		kid, err = g.StartSub("bench", "bench", append([]int{sideW}, files...), args...)
 	}
 	// The child's ends are then its only ones: its death is the end of

@@ -2,7 +2,7 @@ package bench
 
 import (
 	"errors"
-	"strconv"
+	"ipclab/internal/text"
 )
 
 // Seq checks the sequence numbers every message carries: they must come
@@ -25,7 +25,7 @@ func (s *Seq) Check(got int64) error {
 func (s *Seq) wrong(got int64) error {
 	why := ": duplicated or reordered"
 	if got > s.next {
-		why = ": " + strconv.FormatInt(got-s.next, 10) + " lost or reordered"
+		why = ": " + text.Int64(got-s.next) + " lost or reordered"
 	}
-	return errors.New("message " + strconv.FormatInt(s.next, 10) + " came as number " + strconv.FormatInt(got, 10) + why)
+	return errors.New("message " + text.Int64(s.next) + " came as number " + text.Int64(got) + why)
 }

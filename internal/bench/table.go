@@ -3,7 +3,6 @@ package bench
 import (
 	"errors"
 	"ipclab/ipc"
-	"strconv"
 	"strings"
 
 	"ipclab/internal/text"
@@ -109,9 +108,9 @@ func (r *Row) Format(pipe *Row) string {
 // sizeText says a message size the short way: 64 B, 4 KiB.
 func sizeText(n int) string {
 	if n >= 1024 && n%1024 == 0 {
-		return strconv.Itoa(n/1024) + " KiB"
+		return text.Itoa(n/1024) + " KiB"
 	}
-	return strconv.Itoa(n) + " B"
+	return text.Itoa(n) + " B"
 }
 
 // ratio divides two rates written with one decimal ("1520738.3"), to two

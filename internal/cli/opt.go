@@ -50,6 +50,8 @@ func NewFlagSet(name, usage string, out io.Writer) *FlagSet {
 }
 
 // Bool defines a boolean option.
+//
+//go:noinline
 func (f *FlagSet) Bool(name string) *bool {
 	p := new(bool)
 	f.add(name, p)
@@ -57,6 +59,8 @@ func (f *FlagSet) Bool(name string) *bool {
 }
 
 // String defines an option with a string value.
+//
+//go:noinline
 func (f *FlagSet) String(name, def string) *string {
 	p := &def
 	f.add(name, p)
@@ -64,6 +68,8 @@ func (f *FlagSet) String(name, def string) *string {
 }
 
 // Int defines an option with an integer value.
+//
+//go:noinline
 func (f *FlagSet) Int(name string, def int) *int {
 	p := &def
 	f.add(name, p)
@@ -72,6 +78,8 @@ func (f *FlagSet) Int(name string, def int) *int {
 
 // Duration defines an option with a duration value such as 500ms or 2s,
 // kept in nanoseconds.
+//
+//go:noinline
 func (f *FlagSet) Duration(name string, def int64) *int64 {
 	p := &def
 	f.add(name, p)

@@ -96,6 +96,8 @@ func (c *Command) run(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 }
 
 // Sub returns c's subcommand name, or nil.
+//
+//go:noinline
 func (c *Command) Sub(name string) *Command {
 	for _, s := range c.Subs {
 		if s.Name == name {

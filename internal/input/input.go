@@ -8,7 +8,6 @@ import (
 	"io"
 	"ipclab/ipc"
 	"math"
-	"strconv"
 	"unsafe"
 
 	"ipclab/internal/text"
@@ -58,7 +57,7 @@ func errorAt(name string, line int, msg string) error {
 
 func (e *Error) Error() string {
 	if e.Line > 0 {
-		return e.Name + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+		return e.Name + ":" + text.Itoa(e.Line) + ": " + e.Msg
 	}
 	return e.Name + ": " + e.Msg
 }
@@ -86,11 +85,6 @@ func collect(s *Scanner) (*Data, error) {
 		}
 		if err != nil {
 			return nil, err
-		}
-		if d.Values == nil && s.size > 0 {
-			// The dialogue said how many: room for them at once.
-			n := int(min(s.size, 1<<20))
-			d.Values, d.Lines = make([]int64, 0, n), make([]int, 0, n)
 		}
 		d.Values = append(d.Values, v)
 		d.Lines = append(d.Lines, s.Line)
@@ -147,7 +141,7 @@ func (d *Data) Times10() ([]int64, error) {
 	for i, v := range d.Values {
 		p, ok := Mul10(v)
 		if !ok {
-			return nil, d.errAt(i, strconv.FormatInt(v, 10)+" * 10 overflows a 64-bit integer")
+			return nil, d.errAt(i, text.Int64(v)+" * 10 overflows a 64-bit integer")
 		}
 		out[i] = p
 	}

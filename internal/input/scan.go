@@ -2,8 +2,9 @@ package input
 
 import (
 	"io"
-	"strconv"
 	"unsafe"
+
+	"ipclab/internal/text"
 )
 
 // Scanner reads a lab's items one at a time, in a file's format or by
@@ -146,8 +147,8 @@ func (s *Scanner) answer() (int64, error) {
 	t, err := br.readLine()
 	if err != nil {
 		s.prompt("\n")
-		return 0, errorAt(name, 0, "expected "+strconv.FormatInt(s.size, 10)+
-			" items, got "+strconv.FormatInt(s.n, 10))
+		return 0, errorAt(name, 0, "expected "+text.Int64(s.size)+
+			" items, got "+text.Int64(s.n))
 	}
 	s.n++
 	s.Line = int(s.n) + 1

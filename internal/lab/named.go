@@ -3,11 +3,15 @@
 package lab
 
 import (
-	"ipclab/ipc"
+	"errors"
 	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/text"
+	"ipclab/ipc"
 )
 
 // Where names the object two unrelated processes meet at: a POSIX name
@@ -64,6 +68,90 @@ func (w *Where) Resolve(arg string) error {
 	}
 	w.Name = "/" + name
 	return nil
+}
+
+// Args is how a command names the object: "-name lab" or "-sysv -key 42".
+//
+//go:noinline
+func (w *Where) Args() string {
+	if w.SysV {
+		return "-sysv -key " + *w.key
+	}
+	return "-name " + w.Name[1:]
+}
+
+// Describe names the object in a message: "the POSIX queue /lab
+// (/dev/mqueue/lab)" for kind "queue" in dir /dev/mqueue, or "the System V
+// queue with key 42".
+//
+//go:noinline
+func (w *Where) Describe(kind, dir string) string {
+	if w.SysV {
+		return "the System V " + kind + " with key " + *w.key
+	}
+	return "the POSIX " + kind + " " + w.Name + " (" + dir + w.Name + ")"
+}
+
+// Claim makes this process the receiving (slot 0) or sending (slot 1)
+// side of the named object what ("the POSIX queue /lab"), open at fd, for
+// as long as it lives: two users of one name get a refusal, never each
+// other's data. The lock is fcntl's (ipc.Lock): the kernel drops it when
+// the process ends, however it ends, and "ipclab clean" sees whether one
+// is held. lock is ipc.Lock, or ipc.LockRead for a descriptor open only
+// for reading. ok is false if the name went away before the lock was
+// taken (the last receiver removed it): the caller opens the name again.
+func Claim(lock func(fd int, at int64) (int, error), fd int, slot int64, what string) (ok bool, err error) {
+	for {
+		var pid int
+		pid, err = lock(fd, slot)
+		if !errors.Is(err, unix.EAGAIN) {
+			break
+		}
+		if h := Holder(pid); h != "" {
+			return false, errors.New(what + " is in use by " + h + ": try again later, or choose another name")
+		}
+		// The holder has ended since: its lock is gone.
+	}
+	var st unix.Stat_t
+	if err == nil {
+		err = unix.Fstat(fd, &st)
+	}
+	return st.Nlink > 0, err
+}
+
+// Holder names process pid by its command line, as ps does: "mqlab recv
+// -name lab (pid 1234)", or "pid 1234" if /proc does not show it (another
+// user's, with hidepid). It is "" if the process has ended.
+func Holder(pid int) string {
+	p := "pid " + text.Itoa(pid)
+	var b [256]byte
+	n := 0
+	fd, err := syscall.Open("/proc/"+text.Itoa(pid)+"/cmdline", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err == nil {
+		n, _ = syscall.Read(fd, b[:])
+		syscall.Close(fd)
+	} else if syscall.Kill(pid, 0) == syscall.ESRCH {
+		return "" // gone
+	}
+	// The arguments end in NULs; the program's directory is left out. A
+	// zombie's command line is empty.
+	start, end := 0, 0
+	for i := 0; i < n; i++ {
+		switch {
+		case b[i] == '/' && end == 0:
+			start = i + 1
+		case b[i] == 0:
+			b[i] = ' '
+			end = i
+		}
+	}
+	switch {
+	case n <= 0 && err == nil: // no memory any more: it is exiting
+		return ""
+	case end <= start:
+		return p
+	}
+	return string(b[start:end]) + " (" + p + ")"
 }
 
 // nameMax is NAME_MAX: the longest name of a queue or a /dev/shm object.

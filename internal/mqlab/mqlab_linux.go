@@ -41,9 +41,10 @@ func init() {
 	Command.Subs = append(Command.Subs, bench.Command("mqlab", bench.Mq, bench.Sysv))
 }
 
-// maxMsg is the queue's capacity: the default limit for unprivileged users
+// MaxMsg is the queue's capacity (named queues' too: ipclab clean knows
+// them by it): the default limit for unprivileged users
 // (/proc/sys/fs/mqueue/msg_max).
-const maxMsg = 10
+const MaxMsg = 10
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	r := queueLab.Flags(stdout)
@@ -67,9 +68,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	feed := proc.NewFeed()
 	put := func(v int64) error {
 		if _, ok := input.Mul10(v); !ok {
-			return s.Err(strconv.FormatInt(v, 10) + " * 10 overflows a 64-bit integer")
+			return s.Err(text.Int64(v) + " * 10 overflows a 64-bit integer")
 		}
-		if n++; *prio && n >= maxMsg {
+		if n++; *prio && n >= MaxMsg {
 			return nil
 		}
 		return feed.Put(v)
@@ -78,9 +79,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *prio && n >= maxMsg {
-		return cli.Usage("-prio shows the queue's order with at most " + strconv.Itoa(maxMsg-1) +
-			" items, which it holds at once (with the end message); the data have " + strconv.Itoa(n))
+	if *prio && n >= MaxMsg {
+		return cli.Usage("-prio shows the queue's order with at most " + text.Itoa(MaxMsg-1) +
+			" items, which it holds at once (with the end message); the data have " + text.Itoa(n))
 	}
 	g, err := r.Group(args[0], stdout, stderr)
 	if err != nil {
@@ -111,10 +112,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err := roomy(id); err != nil {
 			return err
 		}
-		qargs = []string{"sysv", strconv.Itoa(id)}
+		qargs = []string{"sysv", text.Itoa(id)}
 	} else {
 		name := proc.ObjectName("mq")
-		attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
+		attr := ipc.MqAttr{Maxmsg: MaxMsg, Msgsize: record.Size}
 		mqd, err := ipc.MqOpen(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
 		if err != nil {
 			return advise(err, mqHints)
@@ -229,7 +230,7 @@ func roomy(id int) error {
 	ds, err := ipc.MsgStat(id)
 	if err == nil && ds.Qbytes < record.Size {
 		return errors.New("the System V queue holds " + strconv.FormatUint(uint64(ds.Qbytes), 10) +
-			" bytes, less than one message of " + strconv.Itoa(record.Size) + ": raise /proc/sys/kernel/msgmnb")
+			" bytes, less than one message of " + text.Itoa(record.Size) + ": raise /proc/sys/kernel/msgmnb")
 	}
 	return err
 }
@@ -421,7 +422,7 @@ func sendAll(q *queue, values []int64, prio bool, fixed uint) error {
 	for _, v := range values {
 		x, ok := input.Mul10(v)
 		if !ok {
-			return errors.New(strconv.FormatInt(v, 10) + " * 10 overflows a 64-bit integer")
+			return errors.New(text.Int64(v) + " * 10 overflows a 64-bit integer")
 		}
 		record.Put(msg[:], x)
 		p := fixed
@@ -477,11 +478,11 @@ func receiveAll(q *queue, out *cli.Output, header string, all bool, count int, t
 // show prints one received value, with its priority if asked.
 func show(out *cli.Output, msg []byte, prio bool, p uint) error {
 	if len(msg) != record.Size {
-		return errors.New("received a message of " + strconv.Itoa(len(msg)) + " bytes, want " + strconv.Itoa(record.Size))
+		return errors.New("received a message of " + text.Itoa(len(msg)) + " bytes, want " + text.Itoa(record.Size))
 	}
 	if !prio {
 		return out.Int("", record.Get(msg))
 	}
-	out.Line(strconv.FormatInt(record.Get(msg), 10) + " (priority " + strconv.Itoa(int(p)) + ")")
+	out.Line(text.Int64(record.Get(msg)) + " (priority " + text.Itoa(int(p)) + ")")
 	return nil
 }

@@ -53,7 +53,7 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return cli.Usage("-type selects System V messages: add -sysv -key K")
 	}
 	if prio != nil && (*prio < 0 || *prio > maxPrio) {
-		return cli.Usage("-prio: " + strconv.Itoa(*prio) + " is not a priority from 0 to " + strconv.Itoa(maxPrio))
+		return cli.Usage("-prio: " + text.Itoa(*prio) + " is not a priority from 0 to " + text.Itoa(maxPrio))
 	}
 	if cmd != "send" && len(rest) > 0 {
 		return cli.Usage("unexpected argument " + rest[0] + " (see mqlab " + cmd + " -h)")
@@ -77,6 +77,9 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	q, created, err := openQueue(where, *nonblock)
 	if err != nil {
 		return err
+	}
+	if cmd == "recv" && !*nonblock && empty(q) {
+		io.WriteString(stderr, "mqlab: waiting on "+where.Describe("queue", "/dev/mqueue")+" for a sender: mqlab send "+where.Args()+" FILE\n")
 	}
 	out := cli.NewOutput(stdout)
 	defer out.Flush()
@@ -120,6 +123,16 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// empty reports whether the queue holds no message now.
+func empty(q *queue) bool {
+	if q.sysv {
+		ds, err := ipc.MsgStat(q.id)
+		return err == nil && ds.Qnum == 0
+	}
+	a, err := ipc.MqGetAttr(q.mqd)
+	return err == nil && a.Curmsgs == 0
+}
+
 // openQueue opens the named queue, creating it (exclusively, mode 0600) if
 // it does not exist yet; created says which happened.
 func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) {
@@ -148,7 +161,7 @@ func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) 
 	if nonblock {
 		flags |= unix.O_NONBLOCK
 	}
-	attr := ipc.MqAttr{Maxmsg: maxMsg, Msgsize: record.Size}
+	attr := ipc.MqAttr{Maxmsg: MaxMsg, Msgsize: record.Size}
 	mqd, err := ipc.MqOpen(w.Name, flags|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
 	created = err == nil
 	if errors.Is(err, unix.EEXIST) {
@@ -170,8 +183,9 @@ var (
 // stat prints a queue's attributes: mq_getattr and fstat for a POSIX
 // queue, msgctl(IPC_STAT) for a System V one.
 func stat(w *lab.Where, stdout io.Writer) error {
-	var queue string
-	var fields []field
+	// Each line: a name in a column of 9, then its value (octal for mode).
+	var queue, names string
+	var values []int64
 	mqd := -1
 	if w.SysV {
 		id, err := ipc.Msgget(w.Key, 0)
@@ -182,16 +196,10 @@ func stat(w *lab.Where, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		queue = "key " + strconv.Itoa(w.Key) + ", id " + strconv.Itoa(id)
-		fields = []field{
-			{"qnum", int64(ds.Qnum)},
-			{"cbytes", int64(ds.Cbytes)},
-			{"qbytes", int64(ds.Qbytes)},
-			{"mode", int64(ds.Perm.Mode & 0o777)},
-			{"owner", int64(ds.Perm.Uid)},
-			{"lspid", int64(ds.Lspid)},
-			{"lrpid", int64(ds.Lrpid)},
-		}
+		queue = "key " + text.Itoa(w.Key) + ", id " + text.Itoa(id)
+		names = "qnum     cbytes   qbytes   mode     owner    lspid    lrpid    "
+		values = []int64{int64(ds.Qnum), int64(ds.Cbytes), int64(ds.Qbytes), int64(ds.Perm.Mode & 0o777),
+			int64(ds.Perm.Uid), int64(ds.Lspid), int64(ds.Lrpid)}
 	} else {
 		var err error
 		if mqd, err = ipc.MqOpen(w.Name, unix.O_RDONLY, 0, nil); err != nil {
@@ -207,22 +215,18 @@ func stat(w *lab.Where, stdout io.Writer) error {
 			return err
 		}
 		queue = w.Name
-		fields = []field{
-			{"maxmsg", int64(a.Maxmsg)},
-			{"msgsize", int64(a.Msgsize)},
-			{"curmsgs", int64(a.Curmsgs)},
-			{"mode", int64(st.Mode & 0o777)},
-			{"owner", int64(st.Uid)},
-		}
+		names = "maxmsg   msgsize  curmsgs  mode     owner    "
+		values = []int64{int64(a.Maxmsg), int64(a.Msgsize), int64(a.Curmsgs), int64(st.Mode & 0o777), int64(st.Uid)}
 	}
 	out := cli.NewOutput(stdout)
 	out.Line("queue    " + queue)
-	for _, f := range fields {
-		v := strconv.FormatInt(f.value, 10)
-		if f.name == "mode" {
-			v = "0" + strconv.FormatInt(f.value, 8)
+	for i, v := range values {
+		name := names[9*i : 9*i+9]
+		s := text.Int64(v)
+		if name[:4] == "mode" {
+			s = "0" + strconv.FormatInt(v, 8)
 		}
-		out.Line(f.name + "         "[len(f.name):] + v)
+		out.Line(name + s)
 	}
 	// Closed between the lines and their flush: -trace shows close(2)
 	// after them on a terminal, where each line goes out at once, and
@@ -232,13 +236,6 @@ func stat(w *lab.Where, stdout io.Writer) error {
 	}
 	out.Flush()
 	return nil
-}
-
-// field is a line of stat's output: name in a column of its own, then
-// value, in octal for the mode.
-type field struct {
-	name  string
-	value int64
 }
 
 // remove removes a named queue.

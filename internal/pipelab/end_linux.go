@@ -1,6 +1,7 @@
 package pipelab
 
 import (
+	"errors"
 	"io"
 	"ipclab/internal/cli"
 	"syscall"
@@ -24,7 +25,7 @@ func (e end) open(stderr io.Writer) (p io.ReadWriteCloser, done func(), err erro
 		role, flags, std = "send", unix.O_WRONLY, 1
 	}
 	lab.Trace(e.trace, stderr, role)
-	fd, done, err := endpoint(e.fifo, flags, std, e.trace)
+	fd, done, err := endpoint(e.fifo, flags, std, e.trace, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -33,13 +34,22 @@ func (e end) open(stderr io.Writer) (p io.ReadWriteCloser, done func(), err erro
 
 // endpoint opens the FIFO at path (making it if missing) with flags, or
 // returns std when path is empty. done closes it and removes a FIFO this
-// process made.
+// process made. A receiver says on stderr what it waits on.
+//
+// One receiver and one sender at a time (lab.Claim, slot 0 or 1): another
+// is refused before it reads or writes a byte. A receiver takes its lock
+// before it waits, opening with O_NONBLOCK (which does not wait), so the
+// first to come keeps the FIFO. A sender can only lock once open: with
+// O_NONBLOCK it would fail while no receiver has the FIFO open, and a
+// descriptor for reading would keep its writes from failing (EPIPE) when
+// the receiver goes. Two senders waiting for a receiver both connect when
+// it comes, and the first to lock stays.
 //
 // A FIFO this process makes must not outlive it, also when a signal kills
 // it, perhaps while it waits in open(2) for the other side. The labs have
 // no signal handlers (see package proc); instead a guard child makes the
 // FIFO, and removes it when its lifeline says this process is gone.
-func endpoint(path string, flags, std int, trace bool) (fd int, done func(), err error) {
+func endpoint(path string, flags, std int, trace bool, stderr io.Writer) (fd int, done func(), err error) {
 	if path == "" {
 		return std, func() {}, nil
 	}
@@ -47,7 +57,30 @@ func endpoint(path string, flags, std int, trace bool) (fd int, done func(), err
 	if err != nil {
 		return -1, nil, err
 	}
-	fd, err = ipc.OpenFIFO(path, flags)
+	if flags == unix.O_RDONLY {
+		if fd, err = claim(path, unix.O_RDONLY|unix.O_NONBLOCK, 0); err == nil {
+			io.WriteString(stderr, "pipelab: waiting on the FIFO "+path+" for a sender: pipelab send -fifo "+path+" FILE\n")
+			// Opened so, the FIFO reads as ended while no sender has come:
+			// wait for one (poll: data, or a sender come and gone). A
+			// sender may have come, sent, and removed the FIFO it made
+			// already; but if the name goes while none has come, none
+			// will: the FIFO was an earlier run's, which removed it.
+			var st unix.Stat_t
+			for !proc.Poll(fd, 1000) && err == nil {
+				if err = unix.Fstat(fd, &st); err == nil && st.Nlink == 0 {
+					err = errStale(path)
+				}
+			}
+			if err == nil {
+				err = syscall.SetNonblock(fd, false)
+			}
+			if err != nil {
+				ipc.Close(fd)
+			}
+		}
+	} else {
+		fd, err = claim(path, flags, 1)
+	}
 	if err != nil {
 		fd = -1
 	}
@@ -67,6 +100,33 @@ func endpoint(path string, flags, std int, trace bool) (fd int, done func(), err
 		return -1, nil, err
 	}
 	return fd, done, nil
+}
+
+// claim opens the FIFO at path with flags and takes slot's lock on it:
+// the receiver's (0) or the sender's (1).
+func claim(path string, flags int, slot int64) (int, error) {
+	fd, err := ipc.OpenFIFO(path, flags)
+	if err != nil {
+		return -1, err
+	}
+	lock := ipc.Lock
+	if slot == 0 {
+		lock = ipc.LockRead // the receiver's descriptor is for reading
+	}
+	ok, err := lab.Claim(lock, fd, slot, "the FIFO "+path)
+	if err == nil && !ok && slot == 1 {
+		err = errStale(path) // see endpoint for the receiver's
+	}
+	if err != nil {
+		ipc.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
+// errStale says that the FIFO at path went away while this process used it.
+func errStale(path string) error {
+	return errors.New(path + " was removed while this opened it: run again")
 }
 
 // guardFIFO starts the guard, which makes the FIFO and says on a pipe

@@ -5,7 +5,6 @@ package pipelab
 import (
 	"errors"
 	"io"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -15,6 +14,7 @@ import (
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -79,7 +79,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if after > 0 {
 			// A warning, located as an input error would be.
 			w := &input.Error{Name: s.Name, Line: zero,
-				Msg: "the data end at this 0; " + strconv.Itoa(after) + " item(s) after it are not sent"}
+				Msg: "the data end at this 0; " + text.Itoa(after) + " item(s) after it are not sent"}
 			io.WriteString(stderr, "pipelab: "+w.Error()+"\n")
 		}
 	}
@@ -147,7 +147,7 @@ func startOn(g *proc.Group, r *lab.Run, m mode, ends [4]int, data int) error {
 	var args []string
 	switch {
 	case m.writers > 0:
-		args = []string{"", strconv.Itoa(m.writers), strconv.Itoa(m.size)} // the writer's number first
+		args = []string{"", text.Itoa(m.writers), text.Itoa(m.size)} // the writer's number first
 	case m.duplex:
 		args = []string{"duplex"}
 	}
@@ -164,7 +164,7 @@ func startOn(g *proc.Group, r *lab.Run, m mode, ends [4]int, data int) error {
 		return err
 	}
 	for i := 0; i <= m.writers; i++ {
-		id := strconv.Itoa((i + 1) % (m.writers + 1)) // writer1 … writerN, then the reader, 0
+		id := text.Itoa((i + 1) % (m.writers + 1)) // writer1 … writerN, then the reader, 0
 		name, files := "reader", []int{rd, data}
 		if id != "0" {
 			name, files = "writer"+id, []int{wr, data}

@@ -9,12 +9,12 @@ package pipelab
 import (
 	"errors"
 	"io"
-	"strconv"
 	"syscall"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/record"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -63,7 +63,7 @@ func sender(w io.WriteCloser, ack io.Reader, items input.Items, out *cli.Output)
 			return err
 		}
 		if a := record.Get(rec[:]); a != v {
-			return errors.New("acknowledgement " + strconv.FormatInt(a, 10) + " for " + strconv.FormatInt(v, 10))
+			return errors.New("acknowledgement " + text.Int64(a) + " for " + text.Int64(v))
 		}
 		if shown {
 			out.Int("Ack: ", v)

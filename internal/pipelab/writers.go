@@ -13,7 +13,6 @@ import (
 	"errors"
 	"io"
 	"ipclab/ipc"
-	"strconv"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/proc"
@@ -94,10 +93,10 @@ func writersChild(role string, args []string, out *cli.Output) error {
 // a read that got a part of one (torn, or a short read) by its size.
 func showRecord(b []byte) string {
 	if len(b) < headerSize {
-		return strconv.Itoa(len(b)) + " bytes"
+		return text.Itoa(len(b)) + " bytes"
 	}
-	return "{writer " + strconv.FormatInt(record.Get(b), 10) + ", #" + strconv.FormatInt(record.Get(b[record.Size:]), 10) +
-		": " + strconv.FormatInt(record.Get(b[2*record.Size:]), 10) + "}"
+	return "{writer " + text.Int64(record.Get(b)) + ", #" + text.Int64(record.Get(b[record.Size:])) +
+		": " + text.Int64(record.Get(b[2*record.Size:])) + "}"
 }
 
 // share is how many records writer id (1 to n) sends: the items are dealt
@@ -128,7 +127,7 @@ func writer(w io.WriteCloser, id, n, size int, values []int64, out *cli.Output) 
 		}
 		seq++
 	}
-	out.Line("Writer " + strconv.Itoa(id) + " sent " + count(seq, "record"))
+	out.Line("Writer " + text.Itoa(id) + " sent " + count(seq, "record"))
 	// Out before the end closes: the reader's verdict, which waits for
 	// every writer's close, then comes after all the writers' lines.
 	out.Flush()
@@ -177,7 +176,7 @@ func reader(r io.Reader, n, size int, values []int64, out *cli.Output) error {
 	if torn+disorder+missing == 0 {
 		s += "none torn, each writer's complete and in order"
 	} else {
-		s += strconv.Itoa(torn) + " torn, " + strconv.Itoa(disorder) + " out of order, " + strconv.Itoa(missing) + " missing"
+		s += text.Itoa(torn) + " torn, " + text.Itoa(disorder) + " out of order, " + text.Itoa(missing) + " missing"
 	}
 	out.Line(s)
 	switch {
@@ -192,7 +191,7 @@ func reader(r io.Reader, n, size int, values []int64, out *cli.Output) error {
 
 // count says "1 record", "2 records".
 func count(n int, what string) string {
-	s := strconv.Itoa(n) + " " + what
+	s := text.Itoa(n) + " " + what
 	if n != 1 {
 		s += "s"
 	}

@@ -2,7 +2,6 @@ package proc
 
 import (
 	"io"
-	"strconv"
 	"syscall"
 	"unsafe"
 
@@ -10,6 +9,7 @@ import (
 
 	fdpkg "ipclab/internal/fd"
 	"ipclab/internal/record"
+	"ipclab/internal/text"
 )
 
 // DataFile puts values in an anonymous memory file (memfd) for a child to
@@ -238,5 +238,5 @@ func ObjectKey() int {
 // the same: O_EXCL turns a clash into an error, never a shared object.)
 func ObjectName(kind string) string {
 	objects++
-	return "/ipclab-" + kind + "-" + strconv.Itoa(syscall.Getpid()) + "-" + strconv.Itoa(objects)
+	return "/ipclab-" + kind + "-" + text.Itoa(syscall.Getpid()) + "-" + text.Itoa(objects)
 }

@@ -20,7 +20,6 @@ package proc
 import (
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -215,7 +214,7 @@ func (g *Group) StartSub(sub, name string, files []int, args ...string) (*Child,
 	}
 	c := &Child{Name: name, Pid: pid, slot: slot}
 	g.children = append(g.children, c)
-	ipc.TraceLine(tc, "fork+exec(/proc/self/exe, "+name+") = "+strconv.Itoa(pid))
+	ipc.TraceLine(tc, "fork+exec(/proc/self/exe, "+name+") = "+text.Itoa(pid))
 	return c, nil
 }
 
@@ -376,7 +375,7 @@ func (g *Group) changed(c *Child, ws syscall.WaitStatus, tc ipc.TraceCall) error
 	if g.tracer != nil && !ws.Stopped() && !ws.Continued() {
 		g.tracer.ended(c.slot)
 	}
-	ipc.TraceLine(tc, "wait4("+strconv.Itoa(c.Pid)+") = "+what)
+	ipc.TraceLine(tc, "wait4("+text.Itoa(c.Pid)+") = "+what)
 	switch {
 	case ws.Stopped():
 		c.stopped, c.stopSig = monotonic(), ws.StopSignal()
@@ -406,19 +405,19 @@ func (g *Group) changed(c *Child, ws syscall.WaitStatus, tc ipc.TraceCall) error
 func Describe(ws syscall.WaitStatus) string {
 	switch {
 	case ws.Exited():
-		return "exited with status " + strconv.Itoa(ws.ExitStatus())
+		return "exited with status " + text.Itoa(ws.ExitStatus())
 	case ws.Signaled():
-		s := "killed by signal " + strconv.Itoa(int(ws.Signal()))
+		s := "killed by signal " + text.Itoa(int(ws.Signal()))
 		if ws.CoreDump() {
 			s += " (core dumped)"
 		}
 		return s
 	case ws.Stopped():
-		return "stopped by signal " + strconv.Itoa(int(ws.StopSignal()))
+		return "stopped by signal " + text.Itoa(int(ws.StopSignal()))
 	case ws.Continued():
 		return "continued"
 	}
-	return "ended (wait status " + strconv.Itoa(int(ws)) + ")"
+	return "ended (wait status " + text.Itoa(int(ws)) + ")"
 }
 
 // stopName names the signal that stopped a child: "SIGSTOP", or the
@@ -428,7 +427,7 @@ func stopName(s syscall.Signal) string {
 	if s == syscall.SIGSTOP {
 		return "SIGSTOP"
 	}
-	return "signal " + strconv.Itoa(int(s))
+	return "signal " + text.Itoa(int(s))
 }
 
 // Close stops the children still running (SIGKILL), reaps them, runs the
@@ -451,7 +450,7 @@ func (g *Group) Close() error {
 			if g.tracer != nil {
 				g.tracer.ended(c.slot)
 			}
-			ipc.TraceLine(tc, "wait4("+strconv.Itoa(c.Pid)+") = "+c.Name+" "+Describe(ws))
+			ipc.TraceLine(tc, "wait4("+text.Itoa(c.Pid)+") = "+c.Name+" "+Describe(ws))
 		}
 	}
 	var first error

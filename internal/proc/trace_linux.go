@@ -101,16 +101,16 @@ func (g *Group) Stdout(stdout io.Writer) io.Writer {
 func (t *tracer) childTrace(files []int) ([]int, []string) {
 	t.children++
 	n := FirstFD + len(files)
-	args := []string{"-trace=" + strconv.Itoa(n) + "," + strconv.Itoa(n+1) + "," + strconv.Itoa(t.children),
+	args := []string{"-trace=" + text.Itoa(n) + "," + text.Itoa(n+1) + "," + text.Itoa(t.children),
 		"-fd=3:the lifeline, read end of a pipe only the parent can write to (end of file: the parent is gone)"}
 	for i, f := range files {
 		for _, n := range t.notes {
 			if n.fd == f {
-				args = append(args, "-fd="+strconv.Itoa(FirstFD+i)+":"+n.what+" (parent's fd "+strconv.Itoa(f)+")")
+				args = append(args, "-fd="+text.Itoa(FirstFD+i)+":"+n.what+" (parent's fd "+text.Itoa(f)+")")
 			}
 		}
 	}
-	args = append(args, "-fd="+strconv.Itoa(n)+","+strconv.Itoa(n+1)+":the trace's pipe and page, for these lines (not part of the lab)")
+	args = append(args, "-fd="+text.Itoa(n)+","+text.Itoa(n+1)+":the trace's pipe and page, for these lines (not part of the lab)")
 	return append(files, t.pipe[1], t.pageFD), args
 }
 

@@ -4,7 +4,9 @@
 // understand each other.
 package record
 
-import "strconv"
+import (
+	"ipclab/internal/text"
+)
 
 // Size is the size of one record in bytes. It is far below PIPE_BUF (4096),
 // so every record written to a pipe arrives whole.
@@ -52,7 +54,7 @@ func Decode(b []byte) []int64 {
 // whole records as "N bytes".
 func Show(b []byte) string {
 	if len(b)%Size != 0 {
-		return strconv.Itoa(len(b)) + " bytes"
+		return text.Itoa(len(b)) + " bytes"
 	}
 	s := "["
 	for i := 0; i < len(b); i += Size {
@@ -60,9 +62,9 @@ func Show(b []byte) string {
 			s += " "
 		}
 		if i >= 4*Size {
-			return s + "... " + strconv.Itoa(len(b)/Size) + " records]"
+			return s + "... " + text.Itoa(len(b)/Size) + " records]"
 		}
-		s += strconv.FormatInt(Get(b[i:]), 10)
+		s += text.Int64(Get(b[i:]))
 	}
 	return s + "]"
 }

@@ -5,7 +5,7 @@ package shmlab
 import (
 	"errors"
 	"io"
-	"strconv"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -62,9 +62,12 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if cmd == "rm" {
 		return remove(where)
 	}
-	seg, created, err := openNamed(where)
+	seg, created, err := openNamed(where, cmd == "read")
 	if err != nil {
 		return err
+	}
+	if cmd == "read" && atomic.LoadUint32(word(seg, offDone)) == 0 {
+		io.WriteString(stderr, "shmlab: waiting on "+where.Describe("segment", "/dev/shm")+" for a writer: shmlab write "+where.Args()+" FILE\n")
 	}
 	// Whoever made the segment removes it if it stops on an error; read
 	// removes it once it has taken the data. A named segment is meant to
@@ -111,8 +114,11 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // openNamed opens the named segment and maps it, creating it (exclusively,
 // mode 0600) if it does not exist yet; created says which happened. When
 // both sides create at once, one wins the exclusive create and the other
-// opens; if the segment goes away in between, it tries again.
-func openNamed(w *lab.Where) (seg []byte, created bool, err error) {
+// opens; if the segment goes away in between, it tries again. A reader of
+// a POSIX segment keeps its descriptor, with a lock (lab.Claim) that
+// refuses a second reader; writers have the claim word (fill). A System V
+// segment has no descriptor to lock: two readers of one key both read.
+func openNamed(w *lab.Where, read bool) (seg []byte, created bool, err error) {
 	for {
 		if w.SysV {
 			var id int
@@ -136,7 +142,20 @@ func openNamed(w *lab.Where) (seg []byte, created bool, err error) {
 			if err == nil {
 				// Both sides size it: the opener may get there first.
 				seg, err = mapFD(fd, namedSize)
-				ipc.Close(fd)
+				ok := !read
+				if err == nil && read {
+					ok, err = lab.Claim(ipc.Lock, fd, 0, w.Describe("segment", "/dev/shm"))
+					if !ok { // another reader's, or removed before the lock (again)
+						created = false
+						ipc.Munmap(seg)
+					}
+					if !ok && err == nil {
+						err = unix.ENOENT
+					}
+				}
+				if !ok {
+					ipc.Close(fd)
+				}
 			}
 		}
 		if err == nil {
@@ -158,7 +177,7 @@ func remove(w *lab.Where) error {
 	var err error
 	what := w.Name
 	if w.SysV {
-		what = "with key " + strconv.Itoa(w.Key)
+		what = "with key " + text.Itoa(w.Key)
 		var id int
 		if id, err = ipc.ShmGet(w.Key, 0, 0); err == nil {
 			err = ipc.ShmRemove(id)
@@ -170,4 +189,21 @@ func remove(w *lab.Where) error {
 		return cli.Advise(err, "there is no segment "+what)
 	}
 	return err
+}
+
+// NamedState tells ipclab clean about the /dev/shm object open at fd: lab
+// is whether it has a named segment's size, claimed whether a writer has
+// taken it (and then holds results no reader took, or is at work).
+func NamedState(fd int) (lab, claimed bool) {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Size != namedSize {
+		return false, false
+	}
+	seg, err := ipc.Mmap(fd, namedSize)
+	if err != nil {
+		return false, false
+	}
+	claimed = atomic.LoadUint32(word(seg, offClaim)) != 0
+	ipc.Munmap(seg)
+	return true, claimed
 }

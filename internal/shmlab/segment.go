@@ -41,7 +41,7 @@ func create(g *proc.Group, kind string, size int) ([]byte, []int, []string, erro
 	if sysv {
 		var id int
 		seg, id, err = createSysV(size)
-		args = []string{"sysv", strconv.Itoa(id)}
+		args = []string{"sysv", text.Itoa(id)}
 	} else {
 		var fd int
 		if fd, err = createFD(kind); err == nil {
@@ -158,7 +158,7 @@ func shmAdvice(err error, size int) error {
 	default:
 		return err
 	}
-	return cli.Advise(err, hint+strconv.Itoa(size)+after)
+	return cli.Advise(err, hint+text.Itoa(size)+after)
 }
 
 // errTaken is fill's error for a segment another writer has taken.
@@ -169,7 +169,7 @@ var errTaken = errors.New("the segment already has a writer, or holds data no re
 // (check) that none of it overflows. publish then hands it over.
 func fill(seg []byte, values []int64) error {
 	if max := (len(seg) - offResult) / 8; len(values) > max {
-		return errors.New("the segment holds at most " + strconv.Itoa(max) + " items; the data have " + strconv.Itoa(len(values)))
+		return errors.New("the segment holds at most " + text.Itoa(max) + " items; the data have " + text.Itoa(len(values)))
 	}
 	if !atomic.CompareAndSwapUint32(word(seg, offClaim), 0, 1) {
 		return errTaken
@@ -195,7 +195,7 @@ func writeResults(seg []byte, values []int64, stdout io.Writer) error {
 	}
 	if ipc.Tracing() {
 		res, sum := view(seg)
-		ipc.TraceNote("stored result = " + list(res) + " and sum = " + strconv.FormatInt(*sum, 10) +
+		ipc.TraceNote("stored result = " + list(res) + " and sum = " + text.Int64(*sum) +
 			" in the segment: stores to shared memory, no system call")
 	}
 	if err = report(stdout, "process p1", seg); err != nil {
@@ -251,7 +251,7 @@ func report(stdout io.Writer, who string, seg []byte) error {
 	line := "Result(in " + who + "): "
 	b := appendList(append(make([]byte, 0, len(line)+2+len(res)*8), line...), res)
 	out.Line(unsafe.String(unsafe.SliceData(b), len(b)))
-	out.Line("Sum(in " + who + "): " + strconv.FormatInt(*sum, 10))
+	out.Line("Sum(in " + who + "): " + text.Int64(*sum))
 	return out.Flush()
 }
 

@@ -5,7 +5,6 @@ package shmlab
 import (
 	"errors"
 	"io"
-	"strconv"
 	"syscall"
 
 	"ipclab/internal/bench"
@@ -67,7 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		check := func(v int64) error {
 			x, ok := input.Mul10(v)
 			if !ok {
-				return s.Err(strconv.FormatInt(v, 10) + " * 10 overflows a 64-bit integer")
+				return s.Err(text.Int64(v) + " * 10 overflows a 64-bit integer")
 			}
 			if sum, ok = input.Add(sum, x); !ok {
 				return s.Err("the sum overflows a 64-bit integer")
@@ -90,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// fills and p2 empties.
 	size, roles, cargs := offResult+8*len(values), []string{"p1"}, []string(nil)
 	if *streaming {
-		size, roles, cargs = streamSize, []string{"p2", "p1"}, []string{"stream", strconv.Itoa(*count)}
+		size, roles, cargs = streamSize, []string{"p2", "p1"}, []string{"stream", text.Itoa(*count)}
 	}
 	seg, files, sargs, err := create(g, kind, size)
 	if err != nil {

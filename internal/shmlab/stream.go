@@ -5,11 +5,11 @@ package shmlab
 import (
 	"errors"
 	"io"
-	"strconv"
 	"unsafe"
 
 	"ipclab/internal/cli"
 	"ipclab/internal/ring"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -40,7 +40,7 @@ func stream(role string, count int64, values []int64, seg []byte, stdout io.Writ
 			if ipc.Tracing() {
 				tc := ipc.TraceStart(false) // before p2 can take it
 				q.Commit()
-				ipc.TraceNoteAt(tc, "ring["+strconv.FormatInt(i%streamSlots, 10)+"] = "+strconv.FormatInt(v, 10)+
+				ipc.TraceNoteAt(tc, "ring["+text.Int64(i%streamSlots)+"] = "+text.Int64(v)+
 					" (a store to shared memory, no system call)")
 				continue
 			}
@@ -59,11 +59,11 @@ func stream(role string, count int64, values []int64, seg []byte, stdout io.Writ
 		v := *(*int64)(unsafe.Pointer(&s[0]))
 		q.Release()
 		if ipc.Tracing() {
-			ipc.TraceNote("took " + strconv.FormatInt(v, 10) + " from ring[" + strconv.FormatInt(n%streamSlots, 10) +
+			ipc.TraceNote("took " + text.Int64(v) + " from ring[" + text.Int64(n%streamSlots) +
 				"] (a load from shared memory)")
 		}
 		if n++; count == 0 {
-			out.Line(strconv.FormatInt(v, 10))
+			out.Line(text.Int64(v))
 		} else if n == 1 {
 			start = now()
 		}
@@ -79,11 +79,11 @@ func stream(role string, count int64, values []int64, seg []byte, stdout io.Writ
 	if n != count || sum != want {
 		verdict = " (wrong)"
 	}
-	out.Line(strconv.FormatInt(n, 10) + " items, checksum " + strconv.FormatInt(sum, 10) + verdict + ", " +
-		strconv.FormatInt(n*1e9/max(now()-start, 1), 10) + " items/s")
+	out.Line(text.Int64(n) + " items, checksum " + text.Int64(sum) + verdict + ", " +
+		text.Int64(n*1e9/max(now()-start, 1)) + " items/s")
 	if err := out.Flush(); err != nil || verdict[2] == 'v' {
 		return err
 	}
-	return errors.New("items 1.." + strconv.FormatInt(count, 10) + " give the checksum " + strconv.FormatInt(want, 10) +
+	return errors.New("items 1.." + text.Int64(count) + " give the checksum " + text.Int64(want) +
 		": items were lost, repeated or reordered")
 }

@@ -5,12 +5,12 @@ package suite
 import (
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 
 	"ipclab/internal/bench"
 	"ipclab/internal/cli"
 	"ipclab/internal/proc"
+	"ipclab/internal/text"
 )
 
 // benchLabs are the mechanisms in the table's order, with the lab and
@@ -92,9 +92,9 @@ func benchRun(lab, flag, mode string, size, count int) (map[string]string, strin
 	if flag != "" {
 		argv = append(argv, flag)
 	}
-	argv = append(argv, "-json", "-mode", mode, "-size", strconv.Itoa(size))
+	argv = append(argv, "-json", "-mode", mode, "-size", text.Itoa(size))
 	if count > 0 {
-		argv = append(argv, "-count", strconv.Itoa(count))
+		argv = append(argv, "-count", text.Itoa(count))
 	}
 	out, ws, err := proc.Run("/proc/self/exe", argv, nil)
 	if err != nil {

@@ -21,10 +21,12 @@ import (
 // mqueueMagic is the file system type of a mounted mqueue (statfs).
 const mqueueMagic = 0x19800202
 
-// A leftover is an IPC object whose maker is gone.
+// A leftover is an IPC object whose maker is gone, or a named one
+// (mqlab send -name, shmlab read -name) that nothing uses and that holds
+// nothing.
 type leftover struct {
 	what   string // "System V queue 32768 (key 0x6c001a2b)"
-	pid    int
+	pid    int    // its maker; 0 for a named object, which has none
 	remove func() error
 }
 
@@ -44,7 +46,7 @@ func runClean(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		only[pid] = true
 	}
-	found, notes := leftovers()
+	found, notes := leftovers(len(only) == 0)
 	for _, n := range notes {
 		io.WriteString(stdout, "ipclab clean: "+n+"\n")
 	}
@@ -53,7 +55,7 @@ func runClean(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if len(only) > 0 && !only[l.pid] {
 			continue
 		}
-		if alive(l.pid) {
+		if l.pid != 0 && alive(l.pid) {
 			continue // the lab may still be running, or the pid is reused
 		}
 		verb := "removed "
@@ -65,22 +67,27 @@ func runClean(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			continue
 		}
 		removed++
-		io.WriteString(stdout, verb+l.what+" of pid "+strconv.Itoa(l.pid)+", which is gone\n")
+		why := ": named, empty, and used by no one\n"
+		if l.pid != 0 {
+			why = " of pid " + text.Itoa(l.pid) + ", which is gone\n"
+		}
+		io.WriteString(stdout, verb+l.what+why)
 	}
 	verb := " removed"
 	if *dry {
 		verb = " to remove"
 	}
-	io.WriteString(stdout, "ipclab clean: "+strconv.Itoa(removed)+verb+"\n")
+	io.WriteString(stdout, "ipclab clean: "+text.Itoa(removed)+verb+"\n")
 	if failed > 0 {
-		return errors.New(strconv.Itoa(failed) + " leftovers could not be removed")
+		return errors.New(text.Itoa(failed) + " leftovers could not be removed")
 	}
 	return nil
 }
 
 // leftovers lists the labs' objects, live or not, and notes what could
-// not be looked at.
-func leftovers() (found []leftover, notes []string) {
+// not be looked at; with named, also the named objects that can go, and
+// notes why the others stay.
+func leftovers(named bool) (found []leftover, notes []string) {
 	for _, f := range []struct{ file, kind string }{
 		{"/proc/sysvipc/msg", "queue"},
 		{"/proc/sysvipc/shm", "segment"},
@@ -113,17 +120,28 @@ func leftovers() (found []leftover, notes []string) {
 	if err := syscall.Statfs("/dev/mqueue", &st); err != nil || st.Type != mqueueMagic {
 		notes = append(notes, "POSIX queues not checked: no mqueue file system on /dev/mqueue (mount -t mqueue none /dev/mqueue)")
 	} else {
-		found = append(found, named("/dev/mqueue", "POSIX queue ", ipc.MqUnlink)...)
+		found, notes = marked(found, notes, named, "/dev/mqueue", "POSIX queue ", ipc.MqUnlink, namedQueue)
 	}
-	return append(found, named("/dev/shm", "POSIX shared memory ", ipc.ShmUnlink)...), notes
+	found, notes = marked(found, notes, named, "/dev/shm", "POSIX shared memory ", ipc.ShmUnlink, namedSegment)
+	return found, notes
 }
 
-// named lists dir's objects named like proc.ObjectName's: ipclab-KIND-PID-N.
-func named(dir, kind string, unlink func(string) error) []leftover {
-	var found []leftover
+// marked adds dir's objects named like proc.ObjectName's, ipclab-KIND-PID-N,
+// to found; with named, it judges every other one with judge, which adds
+// it to found or says in notes why it stays.
+func marked(found []leftover, notes []string, named bool, dir, kind string, unlink func(string) error,
+	judge func(name, what string) (*leftover, string)) ([]leftover, []string) {
 	for _, ent := range list(dir) {
 		f := strings.Split(ent, "-")
 		if len(f) != 4 || f[0] != "ipclab" {
+			if named {
+				l, note := judge(ent, kind+dir+"/"+ent)
+				if l != nil {
+					found = append(found, *l)
+				} else if note != "" {
+					notes = append(notes, note)
+				}
+			}
 			continue
 		}
 		pid, ok := text.Atoi(f[2])
@@ -133,7 +151,7 @@ func named(dir, kind string, unlink func(string) error) []leftover {
 		name := "/" + ent
 		found = append(found, leftover{what: kind + dir + name, pid: pid, remove: func() error { return unlink(name) }})
 	}
-	return found
+	return found, notes
 }
 
 // list returns the names in directory dir. It reads the directory with

@@ -64,8 +64,12 @@ var clean = &command.Command{
 	Text: `Removes the IPC objects a killed lab left behind: System V queues and
 segments whose key is a lab's (0x6c000000 | PID), POSIX queues
 /dev/mqueue/ipclab-* and /dev/shm/ipclab-* objects, each only if the
-process that made it (the PID in its key or name) is gone. Prints what
-it removes; with PIDs, only what those processes made.
+process that made it (the PID in its key or name) is gone. Without PIDs
+it also removes named queues and segments (mqlab, shmlab -name) that are
+empty and that no process uses, as a receiver killed while it waited
+leaves them, and says why it keeps the others (in use by whom, or how much
+they hold). Prints what it removes; with PIDs, only what those processes
+made.
 `,
 	Options: `  -n   dry run: print what would be removed, remove nothing
   -h   this help

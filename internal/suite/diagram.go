@@ -11,6 +11,7 @@ import (
 
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -408,7 +409,7 @@ func (d *diagram) svg(rows int) []byte {
 	}
 	y := top + n*rowH + 24
 	if summary {
-		b.s(`<text x="10" y="`).i(y).s(`" font-weight="bold">`).esc("… and " + strconv.Itoa(len(d.events)-n) + " more lines; the whole run:").s("</text>\n")
+		b.s(`<text x="10" y="`).i(y).s(`" font-weight="bold">`).esc("… and " + text.Itoa(len(d.events)-n) + " more lines; the whole run:").s("</text>\n")
 		for _, line := range d.summary() {
 			y += 20
 			b.s(`<text x="24" y="`).i(y).s(`">`).esc(line).s("</text>\n")
@@ -460,7 +461,7 @@ func (d *diagram) fill(b *svgBuf, o string, lx, n int) {
 		}
 		wd := max(2, level*(laneW-40)/peak)
 		b.s(`<rect x="`).i(lx - wd/2).s(`" y="`).i(top + i*rowH - rowH/2).s(`" width="`).i(wd).s(`" height="`).i(rowH).
-			s(`" fill="#ffe699"><title>`).esc(strconv.Itoa(level) + " " + d.unit[o] + " in " + d.objName(o)).s("</title></rect>\n")
+			s(`" fill="#ffe699"><title>`).esc(text.Itoa(level) + " " + d.unit[o] + " in " + d.objName(o)).s("</title></rect>\n")
 	}
 }
 
@@ -474,7 +475,7 @@ func (d *diagram) title() string {
 	if len(objs) > 0 {
 		s += " and " + strings.Join(objs, ", ")
 	}
-	return s + ": " + strconv.Itoa(len(d.events)) + " lines of trace"
+	return s + ": " + text.Itoa(len(d.events)) + " lines of trace"
 }
 
 func (d *diagram) objName(o string) string {
@@ -512,7 +513,7 @@ func (d *diagram) summary() []string {
 				waited += e.took
 			}
 		}
-		lines = append(lines, r+": "+strconv.Itoa(calls)+" system calls, "+strconv.Itoa(sends)+" sends, "+strconv.Itoa(recvs)+
+		lines = append(lines, r+": "+text.Itoa(calls)+" system calls, "+text.Itoa(sends)+" sends, "+text.Itoa(recvs)+
 			" receives, from "+seconds(max(first, 0))+" to "+seconds(last)+" s, waiting "+micros(waited))
 	}
 	for _, o := range d.objs {
@@ -522,7 +523,7 @@ func (d *diagram) summary() []string {
 				moved++
 			}
 		}
-		lines = append(lines, d.objName(o)+": "+strconv.Itoa(moved)+" sends, at most "+strconv.Itoa(d.peak[o])+" "+d.unit[o]+" in it at once")
+		lines = append(lines, d.objName(o)+": "+text.Itoa(moved)+" sends, at most "+text.Itoa(d.peak[o])+" "+d.unit[o]+" in it at once")
 	}
 	return lines
 }
@@ -535,9 +536,9 @@ func seconds(ns int64) string {
 // micros shows ns as microseconds or milliseconds.
 func micros(ns int64) string {
 	if ns >= 10e6 {
-		return strconv.FormatInt(ns/1e6, 10) + " ms"
+		return text.Int64(ns/1e6) + " ms"
 	}
-	return strconv.FormatInt(ns/1e3, 10) + " µs"
+	return text.Int64(ns/1e3) + " µs"
 }
 
 // svgBuf builds the SVG text.

@@ -10,6 +10,7 @@ import (
 
 	"ipclab/internal/input"
 	"ipclab/internal/proc"
+	"ipclab/internal/text"
 	"ipclab/ipc"
 )
 
@@ -63,7 +64,7 @@ func runIpcs(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		msgs := "?"
 		if mqd, err := ipc.MqOpen("/"+name, syscall.O_RDONLY|syscall.O_NONBLOCK, 0, nil); err == nil {
 			if a, err := ipc.MqGetAttr(mqd); err == nil {
-				msgs = strconv.Itoa(int(a.Curmsgs)) + " of " + strconv.Itoa(int(a.Maxmsg))
+				msgs = text.Itoa(int(a.Curmsgs)) + " of " + text.Itoa(int(a.Maxmsg))
 			}
 			ipc.Close(mqd)
 		}
@@ -137,13 +138,13 @@ func runIpcs(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			break
 		}
 		if st, ok := stat("/dev/shm/" + name); ok {
-			rows = append(rows, []string{"/" + name, owner(users, st.Uid), mode(st.Mode), strconv.FormatInt(st.Size, 10)})
+			rows = append(rows, []string{"/" + name, owner(users, st.Uid), mode(st.Mode), text.Int64(st.Size)})
 		}
 	}
 	section("POSIX shared memory (/dev/shm):", []string{"name", "owner", "mode", "bytes"}, rows, why)
-	b.WriteString("ipclab ipcs: " + strconv.Itoa(total) + " objects")
+	b.WriteString("ipclab ipcs: " + text.Itoa(total) + " objects")
 	if leftovers > 0 {
-		b.WriteString("; " + strconv.Itoa(leftovers) + " of them a killed lab's (key 0x6c000000 + its pid, gone): ipclab clean removes them")
+		b.WriteString("; " + text.Itoa(leftovers) + " of them a killed lab's (key 0x6c000000 + its pid, gone): ipclab clean removes them")
 	}
 	b.WriteString("\n")
 	_, err = io.WriteString(stdout, b.String())

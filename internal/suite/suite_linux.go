@@ -64,7 +64,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			io.WriteString(stdout, "ipclab: "+l.name+" ok\n\n")
 		}
 	}
-	passed := strconv.Itoa(len(labs)-len(failed)) + "/" + strconv.Itoa(len(labs))
+	passed := text.Itoa(len(labs)-len(failed)) + "/" + text.Itoa(len(labs))
 	if len(failed) == 0 {
 		io.WriteString(stdout, "ipclab: "+passed+" labs passed\n")
 	} else {
@@ -189,11 +189,11 @@ func join(xs []string, sep string) string {
 func checkPipe(values []int64, got []string) string {
 	var sent, received []string
 	for _, v := range values {
-		sent = append(sent, "Messages Sent: "+strconv.FormatInt(v, 10))
+		sent = append(sent, "Messages Sent: "+text.Int64(v))
 		if v == 0 {
 			break
 		}
-		received = append(received, "Messages Received: "+strconv.FormatInt(v, 10))
+		received = append(received, "Messages Received: "+text.Int64(v))
 	}
 	var gotSent, gotRecv []string
 	for _, l := range got {
@@ -219,7 +219,7 @@ func checkPipe(values []int64, got []string) string {
 func checkQueue(values []int64, got []string) string {
 	want := []string{"Queue = list * 10", "Queue elements:"}
 	for _, v := range values {
-		want = append(want, strconv.FormatInt(v*10, 10))
+		want = append(want, text.Int64(v*10))
 	}
 	return text.Diff(got, want)
 }
@@ -230,10 +230,10 @@ func checkShm(values []int64, got []string) string {
 	var sum int64
 	res := make([]string, len(values))
 	for i, v := range values {
-		res[i] = strconv.FormatInt(v*10, 10)
+		res[i] = text.Int64(v * 10)
 		sum += v * 10
 	}
-	list, s := "["+join(res, ", ")+"]", strconv.FormatInt(sum, 10)
+	list, s := "["+join(res, ", ")+"]", text.Int64(sum)
 	return text.Diff(got, []string{
 		"Result(in process p1): " + list, "Sum(in process p1): " + s,
 		"Result(in main program): " + list, "Sum(in main program): " + s,

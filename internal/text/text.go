@@ -95,3 +95,14 @@ func FormatDuration(ns int64) string {
 	}
 	return strconv.FormatInt(ns, 10) + unit
 }
+
+// Itoa is strconv.Itoa kept out of line: inlined at each of the labs'
+// calls, its fast path for small numbers costs the binaries kilobytes.
+//
+//go:noinline
+func Itoa(i int) string { return strconv.Itoa(i) }
+
+// Int64 is strconv.FormatInt(v, 10), out of line as Itoa is.
+//
+//go:noinline
+func Int64(v int64) string { return strconv.FormatInt(v, 10) }
