@@ -121,14 +121,7 @@ func bootLabs(t testing.TB, target, img string, env ...string) (*console, error)
 	defer cancel()
 	v := startVM(t, ctx, target, img, env)
 	end := endOf(t, target)
-	if end == halted {
-		// The guest stops but QEMU runs on: end it once the kernel says so.
-		if _, err := v.expect(ctx, halted); err != nil {
-			return &v.console, err
-		}
-		v.cmd.Process.Kill()
-	}
-	if err := v.waitExit(ctx); err != nil {
+	if err := v.waitEnd(ctx, end); err != nil {
 		return &v.console, err
 	}
 	return &v.console, checkLabs(v.console.Lines(), end)
@@ -230,16 +223,30 @@ func testShell(t *testing.T, target, img string) {
 	if err := v.send("exit\n"); err != nil {
 		fail("type exit: %v", err)
 	}
-	if err := v.waitExit(ctx); err != nil {
+	end := endOf(t, target)
+	if err := v.waitEnd(ctx, end); err != nil {
 		fail("after exit: %v", err)
 	}
 	lines := v.console.Lines()
-	if !slices.Contains(lines, shellExited) || !containsSubstring(lines, powerDown) {
-		fail("after exit: no %q and %q: the machine did not power off", shellExited, powerDown)
+	if !slices.Contains(lines, shellExited) || !containsSubstring(lines, end) {
+		fail("after exit: no %q and %q: the machine did not power off", shellExited, end)
 	}
 	if containsSubstring(lines, "Kernel panic") {
 		fail("after exit: the kernel panicked")
 	}
+}
+
+// waitEnd waits for the guest's end, the kernel's line end: for QEMU to
+// exit after a power-off, or after a halt, which leaves QEMU running, for
+// the kernel's word and then QEMU's end at our hand.
+func (v *vm) waitEnd(ctx context.Context, end string) error {
+	if end == halted {
+		if _, err := v.expect(ctx, halted); err != nil {
+			return err
+		}
+		v.cmd.Process.Kill()
+	}
+	return v.waitExit(ctx)
 }
 
 // endOf is the kernel's last line on target at power-off: powerDown, or
