@@ -223,6 +223,11 @@ func testShell(t *testing.T, target, img string) {
 	if err := v.send("exit\n"); err != nil {
 		fail("type exit: %v", err)
 	}
+	// The echo first: until it comes the console still ends in the
+	// prompt, which waitExit would take for a shell left waiting.
+	if _, err := v.expect(ctx, "exit\r\n"); err != nil {
+		fail("%v", err)
+	}
 	end := endOf(t, target)
 	if err := v.waitEnd(ctx, end); err != nil {
 		fail("after exit: %v", err)
