@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command labspeed times the labs against the lab sheet's own Python
 // programs (testdata/sheet), for make labspeed.
 //
