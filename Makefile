@@ -82,11 +82,11 @@ out/ref: $(REFC)
 	gcc -O2 -o $@ $<
 
 # ipclab against C, interleaved runs, each row's ratio as min/median/max
-# over its pairs: a table, out/bench.svg, and every run in
+# over its pairs: a table, its chart docs/measured/bench.svg, and every run in
 # docs/measured/bench.json, from which make docs fills docs/benchmarks.md.
 # About 5 minutes.
 bench: build out/ref
-	$(GO) run ./scripts/bench -bin $(BIN) -ref out/ref -svg out/bench.svg -json docs/measured/bench.json
+	$(GO) run ./scripts/bench -bin $(BIN) -ref out/ref -svg docs/measured/bench.svg -json docs/measured/bench.json
 
 # The labs against the lab sheet's Python programs (testdata/sheet), whole
 # processes on the same input: a table, and the run added to
@@ -171,8 +171,9 @@ sheet-deadlock: build
 
 # The documentation's generated parts: each command's doc comment and the
 # README's synopses from the command table, the size tables from make
-# sizes (scripts/docs; its test fails when they are stale).
-docs: sizes
+# sizes, the firmware's version from the fetched package (scripts/docs;
+# its test fails when they are stale).
+docs: sizes out/firmware/trixie/raspi-firmware/version
 	$(GO) run ./scripts/docs
 
 # Booting the lab in QEMU (docs/boot.md) and on the Raspberry Pis (docs/pi.md).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,15 +14,11 @@ import (
 // with the tool's standard error.
 func runTool(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	var stderr bytes.Buffer
-	cmd := exec.Command(name, args...)
-	cmd.Dir = repoRoot(t)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := runOut(name, args...)
 	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, &stderr)
+		t.Fatal(err)
 	}
-	return string(out)
+	return out
 }
 
 // TestSDImage builds the SD-card image with scripts/mksdimage.sh, reads it

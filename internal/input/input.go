@@ -8,6 +8,7 @@ import (
 	"io"
 	"ipclab/ipc"
 	"math"
+	"unsafe"
 
 	"ipclab/internal/text"
 )
@@ -190,6 +191,7 @@ type reader struct {
 	r    io.Reader
 	buf  []byte
 	i, n int
+	line []byte // readLine's
 	// The dialogue's prompts not yet written to w: they go out before
 	// each read, so a person sees them before typing, and a file given
 	// on standard input costs a write per 64 KiB of it, not per item.
@@ -203,9 +205,11 @@ func newReader(r io.Reader) *reader {
 
 // readLine returns the next line, trimmed, or the reader's error; of a
 // longer line only its first maxToken+1 bytes (enough for Int to see it is
-// too long), returned as soon as the line is known to be too long.
+// too long), returned as soon as the line is known to be too long. The
+// string shares the reader's memory: it is valid until the next call, and
+// Int, which keeps nothing of it, may parse it without a copy.
 func (r *reader) readLine() (string, error) {
-	var b []byte
+	b := r.line[:0]
 	c, err := r.ReadByte()
 	if err != nil {
 		return "", err
@@ -218,13 +222,15 @@ func (r *reader) readLine() (string, error) {
 		case !isSpace(c):
 			// Past maxToken: no integer, whatever follows (and
 			// /dev/zero has no newline). Int sees it is too long.
-			return string(b), nil
+			r.line = b
+			return unsafe.String(unsafe.SliceData(b), len(b)), nil
 		}
 	}
 	for len(b) > 0 && isSpace(b[len(b)-1]) {
 		b = b[:len(b)-1]
 	}
-	return string(b), nil
+	r.line = b
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
 // ReadByte returns the next byte, or the reader's error (io.EOF at the end).

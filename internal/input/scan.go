@@ -2,7 +2,9 @@ package input
 
 import (
 	"io"
-	"strconv"
+	"unsafe"
+
+	"ipclab/internal/text"
 )
 
 // Scanner reads a lab's items one at a time, in a file's format or by
@@ -95,7 +97,8 @@ func (s *Scanner) token() (int64, error) {
 			if !inToken && err == nil {
 				br.i--
 			}
-			v, err := Int(string(s.tok), inToken)
+			// Int keeps nothing of the token: it needs no copy.
+			v, err := Int(unsafe.String(unsafe.SliceData(s.tok), len(s.tok)), inToken)
 			s.tok = s.tok[:0]
 			if err != nil {
 				return 0, errorAt(s.Name, s.Line, err.Error())
@@ -144,8 +147,8 @@ func (s *Scanner) answer() (int64, error) {
 	t, err := br.readLine()
 	if err != nil {
 		s.prompt("\n")
-		return 0, errorAt(name, 0, "expected "+strconv.FormatInt(s.size, 10)+
-			" items, got "+strconv.FormatInt(s.n, 10))
+		return 0, errorAt(name, 0, "expected "+text.Int64(s.size)+
+			" items, got "+text.Int64(s.n))
 	}
 	s.n++
 	s.Line = int(s.n) + 1
@@ -162,3 +165,26 @@ func (s *Scanner) Err(msg string) error { return errorAt(s.Name, s.Line, msg) }
 
 // Flush writes the dialogue's prompts not yet written.
 func (s *Scanner) Flush() { s.br.flush() }
+
+// Values reads all the items, each checked by check (nil: none) as it
+// comes, which can refuse it with Err: a bad item is reported at once,
+// whatever follows it.
+func (s *Scanner) Values(check func(int64) error) ([]int64, error) {
+	var values []int64
+	if s.size > 0 {
+		values = make([]int64, 0, min(s.size, 1<<20)) // the dialogue said how many
+	}
+	for {
+		v, err := s.Next()
+		if err == io.EOF {
+			return values, nil
+		}
+		if err == nil && check != nil {
+			err = check(v)
+		}
+		if err != nil {
+			return nil, err
+		}
+		values = append(values, v)
+	}
+}

@@ -25,9 +25,14 @@ func DataFile(values []int64) (int, error) {
 		return -1, syscallError("memfd_create", e)
 	}
 	fd := int(r)
-	b := record.Encode(values)
-	for len(b) > 0 {
-		n, err := syscall.Write(fd, b)
+	// In blocks of 64 KiB: the items need not be there twice.
+	buf := make([]byte, 0, 64<<10)
+	for len(values) > 0 || len(buf) > 0 {
+		for ; len(values) > 0 && len(buf) < cap(buf); values = values[1:] {
+			buf = buf[:len(buf)+record.Size]
+			record.Put(buf[len(buf)-record.Size:], values[0])
+		}
+		n, err := syscall.Write(fd, buf)
 		if err == syscall.EINTR {
 			continue
 		}
@@ -35,7 +40,7 @@ func DataFile(values []int64) (int, error) {
 			syscall.Close(fd)
 			return -1, syscallError("write", err)
 		}
-		b = b[n:]
+		buf = buf[:copy(buf, buf[n:])]
 	}
 	return fd, nil
 }
@@ -45,7 +50,9 @@ func DataFile(values []int64) (int, error) {
 // offset, which DataFile's writes left at the end, is shared by every
 // process that has it, and several children may read it at once.
 func ReadData(fd int) ([]int64, error) {
-	b := make([]byte, 0, 4096)
+	var st syscall.Stat_t
+	syscall.Fstat(fd, &st) // the size, to read it in one go; 0 if unknown
+	b := make([]byte, 0, max(4096, st.Size+1))
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)] // room for more
@@ -193,17 +200,16 @@ func (it *Items) Batch() ([]int64, error) {
 	}
 	// A record cut at the end of a read: its start goes first.
 	it.n = copy(it.buf, it.buf[whole:it.n])
+	it.vals, it.i = vals, 0 // its memory serves the next batch again
 	return vals, nil
 }
 
 // Next returns the next item, or io.EOF after the last.
 func (it *Items) Next() (int64, error) {
 	if it.i == len(it.vals) {
-		vals, err := it.Batch()
-		if err != nil {
+		if _, err := it.Batch(); err != nil {
 			return 0, err
 		}
-		it.vals, it.i = vals, 0
 	}
 	it.i++
 	return it.vals[it.i-1], nil

@@ -247,14 +247,19 @@ func view(seg []byte) ([]int64, *int64) {
 func report(stdout io.Writer, who string, seg []byte) error {
 	res, sum := view(seg)
 	out := cli.NewOutput(stdout)
-	out.Line("Result(in " + who + "): " + list(res))
+	// The list made once, in the line's own bytes: it can be long.
+	line := "Result(in " + who + "): "
+	b := appendList(append(make([]byte, 0, len(line)+2+len(res)*8), line...), res)
+	out.Line(unsafe.String(unsafe.SliceData(b), len(b)))
 	out.Line("Sum(in " + who + "): " + text.Int64(*sum))
 	return out.Flush()
 }
 
 // list formats values as Python prints a list: [220, 330, 40, 550].
-func list(values []int64) string {
-	b := make([]byte, 0, 2+len(values)*8)
+func list(values []int64) string { return string(appendList(nil, values)) }
+
+// appendList appends list(values) to b.
+func appendList(b []byte, values []int64) []byte {
 	b = append(b, '[')
 	for i, v := range values {
 		if i > 0 {
@@ -262,7 +267,7 @@ func list(values []int64) string {
 		}
 		b = strconv.AppendInt(b, v, 10)
 	}
-	return string(append(b, ']'))
+	return append(b, ']')
 }
 
 // now is the runtime's monotonic clock (CLOCK_MONOTONIC, through the

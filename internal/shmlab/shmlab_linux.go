@@ -56,16 +56,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	var values []int64
 	if *count == 0 {
-		d, err := r.Data(rest, stdin, stdout)
+		s, err := r.Items(rest, stdin, stdout)
 		if err != nil {
 			return err
 		}
-		if !*streaming {
-			if err := check(d); err != nil {
-				return err
+		// The lab refuses items whose results or sum overflow, saying
+		// where (-stream only passes them on).
+		var sum int64
+		check := func(v int64) error {
+			x, ok := input.Mul10(v)
+			if !ok {
+				return s.Err(text.Int64(v) + " * 10 overflows a 64-bit integer")
 			}
+			if sum, ok = input.Add(sum, x); !ok {
+				return s.Err("the sum overflows a 64-bit integer")
+			}
+			return nil
 		}
-		values = d.Values
+		if *streaming {
+			check = nil
+		}
+		if values, err = s.Values(check); err != nil {
+			return err
+		}
 	}
 	g, err := r.Group(args[0], stdout, stderr)
 	if err != nil {

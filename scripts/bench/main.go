@@ -4,6 +4,7 @@
 // Synopsis:
 //
 //	go run ./scripts/bench [-bin DIR] [-ref PROG] [-pairs N] [-seconds S] [-svg FILE] [-json FILE]
+//	go run ./scripts/bench -from FILE [-svg FILE]
 //
 // For every row (pipe, mq, sysv and shm, in thr and lat mode, at 64 B and
 // 4 KiB, and pipe and shm at 64 KiB; and pipe and shm at 64 B and 4 KiB
@@ -12,7 +13,9 @@
 // program with that count alternately, N times each — all rows in one
 // round, then the next round — so that both meet the same noise of a
 // shared machine. It prints the medians and the ratio per row, writes
-// every run to the JSON file and draws the medians in the SVG file.
+// every run to the JSON file and draws the medians in the SVG file. With
+// -from it runs nothing: it prints the table of the runs a JSON file holds
+// and draws their chart.
 //
 // The ratio is ipclab/C of messages per second for thr, and C/ipclab of
 // the median round trip for lat, so that above 1 means ipclab is faster
@@ -29,6 +32,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,7 +98,15 @@ func main() {
 	seconds := flag.Float64("seconds", 0.5, "about how long one run takes")
 	svg := flag.String("svg", "out/bench.svg", "the chart to write")
 	out := flag.String("json", "out/bench.json", "where to write every run")
+	from := flag.String("from", "", "run nothing: the table and chart of the runs in this JSON file")
 	flag.Parse()
+	if *from != "" {
+		if err := redraw(*from, *svg); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := compare(*bin, *ref, *pairs, *seconds, *svg, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -142,6 +154,48 @@ func compare(bin, ref string, pairs int, seconds float64, svg, out string) error
 	}
 	fmt.Printf("\nEvery run: %s; chart: %s\n", out, svg)
 	return nil
+}
+
+// redraw prints the table of the runs a previous make bench kept in the
+// JSON file and draws their chart into svg.
+func redraw(file, svg string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var rs []*row
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		var x run
+		if err := dec.Decode(&x); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return fmt.Errorf("%s: %v", file, err)
+		}
+		i := slices.IndexFunc(rs, func(r *row) bool {
+			return r.mech == x.Mech && r.mode == x.Mode && r.size == x.Size && r.cpus == x.CPUs
+		})
+		if i < 0 {
+			rs = append(rs, &row{mech: x.Mech, mode: x.Mode, size: x.Size, cpus: x.CPUs, count: x.Count})
+			i = len(rs) - 1
+		}
+		if x.Impl == "ipclab" {
+			rs[i].lab = append(rs[i].lab, x)
+		} else {
+			rs[i].c = append(rs[i].c, x)
+		}
+	}
+	if len(rs) == 0 {
+		return fmt.Errorf("%s: no runs", file)
+	}
+	table(rs)
+	var all []*row // the chart's: every CPU
+	for _, r := range rs {
+		if r.cpus == "" {
+			all = append(all, r)
+		}
+	}
+	return os.WriteFile(svg, chart(all, len(rs[0].lab)), 0o644)
 }
 
 // calibrate doubles the count until the C program takes a tenth of the

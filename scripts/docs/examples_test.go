@@ -43,44 +43,65 @@ func examples(md string) []example {
 	return slices.DeleteFunc(exs, func(e example) bool { return len(e.Output) == 0 })
 }
 
-// TestReadmeExamples runs each command of the README that shows its
-// output, with the labs built from this tree on PATH, in the module's
-// root's testdata, and compares what it prints with what the README
-// shows, line by line but in any order (p1's and p2's lines interleave as
-// the scheduler has it).
-func TestReadmeExamples(t *testing.T) {
-	var dir string
-	for _, lab := range []string{"pipelab", "mqlab", "shmlab", "ipclab"} {
-		dir = filepath.Dir(labtest.Build(t, lab))
-	}
-	// A directory of its own, for the files an example writes, with the
-	// module's testdata.
+// TestExamples runs each command of the README and docs/wasi.md that
+// shows its output, and compares what it prints with what the page shows,
+// line by line but in any order (p1's and p2's lines interleave as the
+// scheduler has it). It runs them in a directory of their own, holding
+// the module's go.mod (for go tool wazero), testdata and scripts, and the
+// labs built from this tree as out/bin/ and out/wasm/ and on PATH. A
+// command left running in the background (&) is not run.
+func TestExamples(t *testing.T) {
 	work := t.TempDir()
-	abs, err := filepath.Abs("../../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(abs, filepath.Join(work, "testdata")); err != nil {
-		t.Fatal(err)
-	}
-	exs := examples(readDoc(t, "README.md"))
-	if len(exs) == 0 {
-		t.Fatal("no examples with output in README.md")
-	}
-	for _, ex := range exs {
-		ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
-		cmd := exec.CommandContext(ctx, "sh", "-c", ex.Command)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
-		b, err := cmd.CombinedOutput()
-		cancel()
-		got := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-		want := slices.Clone(ex.Output)
-		slices.Sort(got)
-		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("README.md:%d: $ %s\n(%v) printed\n\t%s\nthe README shows\n\t%s", ex.Line, ex.Command, err,
-				strings.Join(strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"), "\n\t"), strings.Join(ex.Output, "\n\t"))
+	for _, d := range []string{"out/bin", "out/wasm"} {
+		if err := os.MkdirAll(filepath.Join(work, d), 0o755); err != nil {
+			t.Fatal(err)
 		}
+	}
+	for _, lab := range []string{"pipelab", "mqlab", "shmlab", "ipclab"} {
+		symlink(t, labtest.Build(t, lab), filepath.Join(work, "out/bin", lab))
+	}
+	for _, lab := range []string{"pipelab", "mqlab", "shmlab"} {
+		symlink(t, labtest.BuildWASM(t, lab), filepath.Join(work, "out/wasm", lab+".wasm"))
+	}
+	for _, f := range []string{"go.mod", "go.sum", "scripts"} {
+		abs, _ := filepath.Abs(filepath.Join("../..", f))
+		symlink(t, abs, filepath.Join(work, f))
+	}
+	// A copy, not a link: a WASI runtime's mount may refuse to follow one.
+	if err := os.CopyFS(filepath.Join(work, "testdata"), os.DirFS("../../testdata")); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, page := range []string{"README.md", "docs/wasi.md"} {
+		for _, ex := range examples(readDoc(t, page)) {
+			if strings.HasSuffix(strings.TrimSpace(ex.Command), "&") {
+				continue
+			}
+			n++
+			ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
+			cmd := exec.CommandContext(ctx, "sh", "-c", ex.Command)
+			cmd.Dir = work
+			cmd.Env = append(os.Environ(), "PATH="+filepath.Join(work, "out/bin")+":"+os.Getenv("PATH"))
+			b, err := cmd.CombinedOutput()
+			cancel()
+			out := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+			got, want := slices.Clone(out), slices.Clone(ex.Output)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s:%d: $ %s\n(%v) printed\n\t%s\nthe page shows\n\t%s", page, ex.Line, ex.Command, err,
+					strings.Join(out, "\n\t"), strings.Join(ex.Output, "\n\t"))
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no examples with output")
+	}
+}
+
+func symlink(t *testing.T, old, new string) {
+	t.Helper()
+	if err := os.Symlink(old, new); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command labspeed times the labs against the lab sheet's own Python
 // programs (testdata/sheet), for make labspeed.
 //
@@ -252,7 +254,7 @@ func timed(in string, limit time.Duration, prog string, args ...string) (time.Du
 }
 
 // stream runs lab on file, output to /dev/null, and returns when its first
-// child appeared (in /proc/PID/task/PID/children, polled), when it ended,
+// child appeared (in /proc/PID/task/*/children, polled), when it ended,
 // and the peak resident memory of its largest process (VmHWM, sampled).
 func stream(lab, file string) (first, wall time.Duration, rssKB int64, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -274,9 +276,15 @@ func stream(lab, file string) (first, wall time.Duration, rssKB int64, err error
 			continue
 		default:
 		}
+		// Each thread's children: the Go runtime forks from any thread.
 		pids := []string{pid}
-		b, _ := os.ReadFile("/proc/" + pid + "/task/" + pid + "/children")
-		if kids := strings.Fields(string(b)); len(kids) > 0 {
+		var kids []string
+		tasks, _ := filepath.Glob("/proc/" + pid + "/task/*/children")
+		for _, t := range tasks {
+			b, _ := os.ReadFile(t)
+			kids = append(kids, strings.Fields(string(b))...)
+		}
+		if len(kids) > 0 {
 			if first == 0 {
 				first = time.Since(start)
 			}
