@@ -171,8 +171,9 @@ sheet-deadlock: build
 
 # The documentation's generated parts: each command's doc comment and the
 # README's synopses from the command table, the size tables from make
-# sizes (scripts/docs; its test fails when they are stale).
-docs: sizes
+# sizes, the firmware's version from the fetched package (scripts/docs;
+# its test fails when they are stale).
+docs: sizes out/firmware/trixie/raspi-firmware/version
 	$(GO) run ./scripts/docs
 
 # Booting the lab in QEMU (docs/boot.md) and on the Raspberry Pis (docs/pi.md).

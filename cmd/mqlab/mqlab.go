@@ -102,5 +102,8 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 1 && args[1] == "bench" {
+		return cli.Usage("bench is not in this mqlab, built small without it: run ipclab mqlab bench")
+	}
 	return mqlab.Command.Dispatch(args, stdin, stdout, stderr)
 }

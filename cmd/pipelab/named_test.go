@@ -9,11 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"ipclab/internal/labtest"
 	"ipclab/internal/text"
@@ -208,5 +212,113 @@ func TestFIFOOneAtATime(t *testing.T) {
 	out, errs, err := wait()
 	if want := labtest.Join(labtest.Itoa(vals, 1, "Messages Received: ")...); err != nil || out != want || errs != "" {
 		t.Errorf("the first recv: %v, stderr %q, stdout %d bytes (want %d)", err, errs, len(out), len(want))
+	}
+}
+
+// TestSendTerminal: send refuses to write its binary records to a
+// terminal (a pseudo-terminal here), with one line saying what to pipe
+// them into, before it reads anything.
+func TestSendTerminal(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	ptmx, tty := openPty(t)
+	ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
+	defer cancel()
+	cmd := labtest.Command(ctx, bin, "send", labtest.Testdata(t, "pipe.txt"))
+	var errb strings.Builder
+	cmd.Stdout, cmd.Stderr = tty, &errb
+	err := cmd.Run()
+	want := "pipelab: send writes binary records to standard output, a terminal here: pipe them into recv (pipelab send FILE | pipelab recv), or name a FIFO (-fifo PATH)\n"
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || errb.String() != want {
+		t.Errorf("send to a terminal: %v, stderr %q; want status 2 and %q", err, errb.String(), want)
+	}
+	// Nothing reached the terminal: a read of its other side finds nothing
+	// (EAGAIN, with O_NONBLOCK).
+	var b [1024]byte
+	master := int(ptmx.Fd()) // Fd, called again, would make it blocking again
+	if err := syscall.SetNonblock(master, true); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := syscall.Read(master, b[:]); n > 0 {
+		t.Errorf("the terminal got %q", b[:n])
+	}
+}
+
+// openPty opens a pseudo-terminal: its master side and the terminal.
+func openPty(t *testing.T) (ptmx, tty *os.File) {
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals (/dev/ptmx): %v", err)
+	}
+	t.Cleanup(func() { ptmx.Close() })
+	if err := unix.IoctlSetPointerInt(int(ptmx.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(ptmx.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tty, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tty.Close() })
+	return ptmx, tty
+}
+
+// TestParentGoneLast: the lab on a terminal, its parent killed while the
+// children print (as Ctrl-C, which reaches the parent alone, would): each
+// child then prints at most the line it was writing after it, and its last
+// line is "pipelab: pN: the parent went away".
+func TestParentGoneLast(t *testing.T) {
+	bin := labtest.Build(t, "pipelab")
+	ptmx, tty := openPty(t)
+	in, _ := labtest.Numbers(200000)
+	ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
+	defer cancel()
+	cmd := labtest.Command(ctx, bin)
+	cmd.Stdin = strings.NewReader(in)
+	cmd.Stdout, cmd.Stderr = tty, tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	labtest.WaitChildren(t, cmd.Process.Pid, "p1", "p2")
+	tty.Close() // theirs only: the master then reads EIO once they have ended
+	// The terminal is read all along: a child blocked writing to it could
+	// not end.
+	var mu sync.Mutex
+	var lines []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r := bufio.NewReader(ptmx)
+		for {
+			l, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			lines = append(lines, strings.TrimRight(l, "\r\n"))
+			mu.Unlock()
+		}
+	}()
+	labtest.WaitUntil(t, "the children's output", func() bool { mu.Lock(); defer mu.Unlock(); return len(lines) >= 100 })
+	cmd.Process.Kill()
+	cmd.Wait()
+	<-done // EIO: the children have ended (closed the terminal)
+	for role, prefix := range map[string]string{"p1": "Messages Sent:", "p2": "Messages Received:"} {
+		gone := slices.Index(lines, "pipelab: "+role+": the parent went away")
+		if gone < 0 {
+			t.Errorf("%s never said the parent went away; its last lines: %q", role, lines[max(0, len(lines)-5):])
+			continue
+		}
+		after := 0
+		for _, l := range lines[gone+1:] {
+			if strings.HasPrefix(l, prefix) {
+				after++
+			}
+		}
+		if after > 1 {
+			t.Errorf("%s printed %d lines after it said the parent went away", role, after)
+		}
 	}
 }

@@ -35,6 +35,15 @@ var benches = []labBench{
 	{"shmlab", "", "shm", []int{8, 64, 4096, 65536}},
 }
 
+// bin builds the lab: mqlab as a link to the multicall ipclab, since
+// the standalone mqlab leaves bench out (see internal/suite).
+func (b labBench) bin(t *testing.T) string {
+	if b.lab == "mqlab" {
+		return labtest.BuildLink(t, b.lab)
+	}
+	return labtest.Build(t, b.lab)
+}
+
 func (b labBench) args(more ...string) []string {
 	args := []string{"bench"}
 	if b.flag != "" {
@@ -49,7 +58,7 @@ func (b labBench) args(more ...string) []string {
 // is asserted.
 func TestLabs(t *testing.T) {
 	for _, b := range benches {
-		bin := labtest.Build(t, b.lab)
+		bin := b.bin(t)
 		for _, mode := range []string{"thr", "lat"} {
 			for _, size := range b.sizes {
 				t.Run(b.mech+"/"+mode+"/"+strconv.Itoa(size), func(t *testing.T) {
@@ -70,7 +79,7 @@ func TestLabs(t *testing.T) {
 func TestLabsOneP(t *testing.T) {
 	t.Setenv("GOMAXPROCS", "1")
 	for _, b := range benches {
-		bin := labtest.Build(t, b.lab)
+		bin := b.bin(t)
 		for _, mode := range []string{"thr", "lat"} {
 			t.Run(b.mech+"/"+mode, func(t *testing.T) {
 				r := labtest.Run(t, bin, "", b.args("-json", "-mode", mode, "-size", "64", "-count", "300")...)
@@ -123,7 +132,7 @@ func checkJSON(t *testing.T, out, mech, mode string, size, count int) {
 // prints the line for people.
 func TestDefaultCount(t *testing.T) {
 	b := benches[0]
-	r := labtest.Run(t, labtest.Build(t, b.lab), "", b.args("-mode", "lat")...)
+	r := labtest.Run(t, b.bin(t), "", b.args("-mode", "lat")...)
 	want := regexp.MustCompile(`^pipe  lat      64 B +[0-9]+\.[0-9] msgs/s +[0-9]+\.[0-9]{2} MB/s   rtt p50 [0-9]+ ns  p99 [0-9]+ ns\n$`)
 	if r.Code != 0 || !want.MatchString(r.Stdout) {
 		t.Errorf("pipelab bench -mode lat: status %d, stdout %q, stderr %q; want a line matching %s", r.Code, r.Stdout, r.Stderr, want)
@@ -131,7 +140,7 @@ func TestDefaultCount(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	bin := labtest.Build(t, "mqlab")
+	bin := labtest.BuildLink(t, "mqlab")
 	const bad = "mqlab: bench takes -mode thr or lat, -size from 8 to 1073741824, -count from 0 and no argument (see mqlab bench -h)\n"
 	for _, c := range []struct {
 		args   []string
@@ -153,6 +162,11 @@ func TestUsage(t *testing.T) {
 			t.Errorf("mqlab bench %q: status %d, stdout %.80q, stderr %q; want %d, %q…, %q", c.args, r.Code, r.Stdout, r.Stderr, c.code, c.stdout, c.stderr)
 		}
 	}
+	// The standalone mqlab has no bench: it says where it is.
+	r := labtest.Run(t, labtest.Build(t, "mqlab"), "", "bench", "-h")
+	if want := "mqlab: bench is not in this mqlab, built small without it: run ipclab mqlab bench\n"; r.Code != 2 || r.Stderr != want {
+		t.Errorf("standalone mqlab bench -h: status %d, stderr %q; want 2, %q", r.Code, r.Stderr, want)
+	}
 }
 
 // TestChildKilled kills the benchmark's child in the middle of a long run:
@@ -162,7 +176,7 @@ func TestChildKilled(t *testing.T) {
 	for _, b := range benches {
 		for _, mode := range []string{"thr", "lat"} {
 			t.Run(b.mech+"/"+mode, func(t *testing.T) {
-				bin := labtest.Build(t, b.lab)
+				bin := b.bin(t)
 				ctx, cancel := context.WithTimeout(context.Background(), labtest.Deadline)
 				defer cancel()
 				cmd := labtest.Command(ctx, bin, b.args("-mode", mode, "-count", "1000000000")...)

@@ -43,6 +43,26 @@ func Build(t testing.TB, name string) string {
 	return build(t, name, name)
 }
 
+// BuildLink builds the multicall ./cmd/ipclab once per test binary and
+// returns the path of a link to it named name, as the boot image and the
+// container have /bin/mqlab: the lab with all of ipclab's parts (mqlab
+// bench is there alone).
+func BuildLink(t testing.TB, name string) string {
+	t.Helper()
+	bin := Build(t, "ipclab")
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	link := filepath.Join(buildDir, "multicall", name)
+	if _, err := os.Lstat(link); err == nil {
+		return link
+	}
+	os.Mkdir(filepath.Dir(link), 0o755)
+	if err := os.Symlink(bin, link); err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
 // BuildWASM builds ./cmd/name for WASI preview 1 (GOOS=wasip1 GOARCH=wasm,
 // like make wasm) once per test binary and returns the path of name.wasm.
 func BuildWASM(t testing.TB, name string) string {

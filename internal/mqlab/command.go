@@ -74,13 +74,12 @@ var (
 
 const namedText = `Two unrelated processes meet at a named queue: send (p1's half of the lab)
 puts ten times each integer in FILE (or standard input) in it, then an empty
-end message; recv (p2's half) says what it waits on and prints them.
+end message; recv (p2's half) prints them, after saying what it waits on.
 Whichever comes first creates the queue (mode 0600, exclusive create); recv
 removes it when the end message arrives, or whoever created it if it stops
-early. A name is one queue for the whole machine: two receivers of one name
-split its messages, so on a shared machine choose your own. NAME is a POSIX
-queue name (a leading / is added; no other /; at most 255 bytes); K a
-non-zero key such as 42 or 0x2a.
+early. A POSIX queue takes one recv and one send at a time: another is
+refused. NAME is a POSIX queue name (up to 255 bytes, no /), your own on a
+shared machine; K a non-zero key such as 42 or 0x2a.
 `
 
 const namedOptions = `  -name NAME    the POSIX queue (/dev/mqueue/NAME where mqueue is mounted)

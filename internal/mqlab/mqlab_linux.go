@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"ipclab/internal/bench"
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
@@ -38,7 +37,6 @@ func init() {
 	for _, c := range Command.Subs {
 		c.Run = named
 	}
-	Command.Subs = append(Command.Subs, bench.Command("mqlab", bench.Mq, bench.Sysv))
 }
 
 // MaxMsg is the queue's capacity (named queues' too: ipclab clean knows

@@ -12,6 +12,7 @@ import (
 	"ipclab/internal/cli"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
+	"ipclab/internal/proc"
 	"ipclab/internal/record"
 	"ipclab/internal/text"
 	"ipclab/ipc"
@@ -74,7 +75,11 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	q, created, err := openQueue(where, *nonblock)
+	slot := int64(0) // recv's lock on a POSIX queue; send's is 1
+	if cmd == "send" {
+		slot = 1
+	}
+	q, created, err := openQueue(where, *nonblock, slot)
 	if err != nil {
 		return err
 	}
@@ -100,7 +105,11 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		var end bool
 		end, err = receiveAll(q, out, "Queue elements:", false, *count, *timeout)
 		if end {
-			return remove(where)
+			if q.unused(100) {
+				return remove(where)
+			}
+			io.WriteString(stderr, "mqlab: "+where.Describe("queue", "/dev/mqueue")+" stays: another sender has it\n")
+			return nil
 		}
 		if errors.Is(err, unix.ETIMEDOUT) {
 			err = errors.New("no message within " + text.FormatDuration(*timeout) + " (is a sender running?)")
@@ -111,11 +120,11 @@ func named(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	if err != nil {
-		// Whoever made the queue removes it if it stops on an error; recv
-		// removes it at the end of the data. A named queue is meant to
-		// outlive its users, so one left by a killed sender stays until
-		// "mqlab rm".
-		if created {
+		// Whoever made the queue removes it if it stops on an error (recv
+		// only if no sender has used it since); recv removes it at the end
+		// of the data. A named queue is meant to outlive its users, so one
+		// left by a killed sender stays until "mqlab rm".
+		if created && (cmd == "send" || q.unused(0)) {
 			remove(where)
 		}
 		return advise(err, hints)
@@ -133,9 +142,32 @@ func empty(q *queue) bool {
 	return err == nil && a.Curmsgs == 0
 }
 
+// unused reports whether recv may remove the queue: no sender holds it,
+// and it is empty. recv takes send's lock for that, so no new sender
+// starts on a queue about to go (one that opened it already finds it
+// unlinked, see lab.Claim, and makes a new one). At the end message its
+// sender may not have exited yet: recv tries again every 10 ms, tries
+// times. A System V queue has no lock: it is always unused.
+func (q *queue) unused(tries int) bool {
+	for i := 0; !q.sysv; i++ {
+		if _, err := ipc.Lock(q.mqd, 1); err == nil {
+			return empty(q)
+		}
+		if i == tries {
+			return false
+		}
+		proc.Poll(-1, 10)
+	}
+	return true
+}
+
 // openQueue opens the named queue, creating it (exclusively, mode 0600) if
-// it does not exist yet; created says which happened.
-func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) {
+// it does not exist yet; created says which happened. On a POSIX queue it
+// takes slot's lock (lab.Claim), so that a second receiver, or a second
+// sender, is refused instead of splitting the messages with the first; a
+// System V queue has no descriptor to lock, and two users of one key
+// share it.
+func openQueue(w *lab.Where, nonblock bool, slot int64) (q *queue, created bool, err error) {
 	if w.SysV {
 		id, err := ipc.Msgget(w.Key, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
 		created = err == nil
@@ -162,15 +194,24 @@ func openQueue(w *lab.Where, nonblock bool) (q *queue, created bool, err error) 
 		flags |= unix.O_NONBLOCK
 	}
 	attr := ipc.MqAttr{Maxmsg: MaxMsg, Msgsize: record.Size}
-	mqd, err := ipc.MqOpen(w.Name, flags|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
-	created = err == nil
-	if errors.Is(err, unix.EEXIST) {
-		mqd, err = ipc.MqOpen(w.Name, flags, 0, nil)
+	for {
+		mqd, err := ipc.MqOpen(w.Name, flags|unix.O_CREAT|unix.O_EXCL, 0o600, &attr)
+		created = err == nil
+		if errors.Is(err, unix.EEXIST) {
+			mqd, err = ipc.MqOpen(w.Name, flags, 0, nil)
+		}
+		if err != nil {
+			return nil, false, advise(err, mqHints)
+		}
+		ok, err := lab.Claim(ipc.Lock, mqd, slot, w.Describe("queue", "/dev/mqueue"))
+		if ok {
+			return &queue{mqd: mqd}, created, nil
+		}
+		ipc.Close(mqd)
+		if err != nil {
+			return nil, false, err
+		}
 	}
-	if err != nil {
-		return nil, false, advise(err, mqHints)
-	}
-	return &queue{mqd: mqd}, created, nil
 }
 
 // What the error of a non-blocking send or receive means. A System V

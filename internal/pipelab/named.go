@@ -5,6 +5,7 @@ import (
 
 	"ipclab/internal/cli"
 	"ipclab/internal/command"
+	"ipclab/internal/fd"
 	"ipclab/internal/input"
 )
 
@@ -38,6 +39,10 @@ func endCmd(c *command.Command, args []string, stdin io.Reader, stdout, stderr i
 	}
 	if !write && len(rest) > 0 {
 		return cli.Usage("recv takes no FILE: it reads standard input or -fifo PATH")
+	}
+	if write && *fifo == "" && fd.IsTerminal(stdout) {
+		// The records are binary: on a terminal they would show as noise.
+		return cli.Usage("send writes binary records to standard output, a terminal here: pipe them into recv (pipelab send FILE | pipelab recv), or name a FIFO (-fifo PATH)")
 	}
 	e := end{fifo: *fifo, trace: *trace, write: write}
 	if err := e.check(); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"ipclab/internal/bench"
 	"ipclab/internal/cli"
+	"ipclab/internal/fd"
 	"ipclab/internal/input"
 	"ipclab/internal/lab"
 	"ipclab/internal/proc"
@@ -23,6 +24,9 @@ var pipeLab = &lab.Lab{Command: Command, Prompts: Prompts}
 func init() {
 	Command.Run = run
 	Command.Child = func(role string, args []string, stdout, stderr io.Writer) error {
+		if f, ok := stdout.(fd.File); ok {
+			stdout = proc.Gate{File: f} // nothing after "the parent went away"
+		}
 		return child(role, args, stdout)
 	}
 	Command.Subs = append(Command.Subs, bench.Command("pipelab", bench.Pipe, nil))

@@ -200,17 +200,16 @@ func (it *Items) Batch() ([]int64, error) {
 	}
 	// A record cut at the end of a read: its start goes first.
 	it.n = copy(it.buf, it.buf[whole:it.n])
+	it.vals, it.i = vals, 0 // its memory serves the next batch again
 	return vals, nil
 }
 
 // Next returns the next item, or io.EOF after the last.
 func (it *Items) Next() (int64, error) {
 	if it.i == len(it.vals) {
-		vals, err := it.Batch()
-		if err != nil {
+		if _, err := it.Batch(); err != nil {
 			return 0, err
 		}
-		it.vals, it.i = vals, 0
 	}
 	it.i++
 	return it.vals[it.i-1], nil

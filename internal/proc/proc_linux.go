@@ -466,3 +466,21 @@ func (g *Group) Close() error {
 	}
 	return first
 }
+
+// Gate is a child's standard output that stops when the parent is gone:
+// each write first looks at the lifeline (poll, no waiting), and once the
+// parent has ended it waits for ever while the lifeline's watcher ends the
+// process. So after a Ctrl-C (which reaches the parent alone) a child
+// prints at most the line it was writing, then "the parent went away";
+// what it still had buffered is dropped. (A lock around the write would
+// make even that line come first, but a write to a full pipe nobody reads
+// would then keep the child from ever ending.) The shell may print its
+// prompt before the children's lines: it sees the parent end first.
+type Gate struct{ fd.File }
+
+func (g Gate) Write(p []byte) (int, error) {
+	if Poll(lifeline, 0) {
+		select {} // the watcher exits
+	}
+	return g.File.Write(p)
+}

@@ -220,6 +220,11 @@ func runLab(bin string, r *row) (run, error) {
 	if r.mech == "sysv" {
 		args = slices.Insert(args, 1, "-sysv")
 	}
+	if lab == "mqlab" {
+		// The standalone mqlab leaves bench out to stay small: the
+		// multicall ipclab has it.
+		return runJSON(r.cpus, filepath.Join(bin, "ipclab"), append([]string{lab}, args...)...)
+	}
 	return runJSON(r.cpus, filepath.Join(bin, lab), args...)
 }
 

@@ -30,7 +30,7 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("gcc -O2 scripts/ref.c: %v\n%s", err, b)
 	}
 	var bin string
-	for _, lab := range []string{"pipelab", "mqlab", "shmlab"} {
+	for _, lab := range []string{"pipelab", "shmlab", "ipclab"} { // ipclab: mqlab bench
 		bin = filepath.Dir(labtest.Build(t, lab))
 	}
 	svg, out := filepath.Join(dir, "bench.svg"), filepath.Join(dir, "bench.json")

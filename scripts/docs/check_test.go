@@ -255,3 +255,14 @@ func TestForReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratorsDocumented: docs/hacking.md names every kind of generated
+// block make docs knows.
+func TestGeneratorsDocumented(t *testing.T) {
+	md := readDoc(t, "docs/hacking.md")
+	for name, g := range generators {
+		if !strings.Contains(md, "<!-- gen:"+name+" ") && !strings.Contains(md, "<!-- gen:"+name+" -->") {
+			t.Errorf("docs/hacking.md does not show <!-- gen:%s %s -->", name, g.usage)
+		}
+	}
+}

@@ -22,6 +22,8 @@
 //	<!-- gen:include FILE -->       FILE, Markdown, as it is
 //	<!-- gen:size KEY [UNIT] -->    inline: one figure of out/sizes.json
 //	<!-- gen:limit KEY [UNIT] -->   inline: its limit
+//	<!-- gen:version FILE -->       inline: the version a fetched package's
+//	                                FILE names ("raspi-firmware 1.20240424+ds-6")
 //	<!-- gen:boot-times [TARGET...] -->  boot times, make boot-times's record
 //
 // A marker in code (an indented line, or within backticks) is an example,
@@ -357,6 +359,7 @@ func init() {
 		"include":    {"FILE", 1, 1, false, include},
 		"size":       {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(false)},
 		"limit":      {"KEY [bytes|KB|MB|KiB|MiB]", 1, 2, true, sizeText(true)},
+		"version":    {"FILE", 1, 1, true, version},
 		"trace":      {"FILE", 1, 1, false, traceBlock},             // course.go
 		"fds":        {"FILE", 1, 1, false, fdsBlock},               // course.go
 		"boot-times": {"[TARGET...]", 0, -1, false, bootTimesTable}, // boottimes.go
@@ -411,6 +414,20 @@ func code(args []string) (string, error) {
 	}
 	t.WriteString("\n")
 	return t.String(), nil
+}
+
+// version is the version of the Debian package that scripts/fetch-kernel.sh
+// fetched, from the file it leaves: "NAME VERSION".
+func version(args []string) (string, error) {
+	b, err := readRel(args[0])
+	if err != nil {
+		return "", fmt.Errorf("%v (make test fetches it)", err)
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return "", fmt.Errorf("%s: no version in %q", args[0], b)
+	}
+	return f[1], nil
 }
 
 // include is the file, Markdown, as it is.
