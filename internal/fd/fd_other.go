@@ -60,10 +60,15 @@ func Args() []string { return os.Args }
 // where only a regular file and Node's and wazero's /dev/null can seek.
 // wasmer-js 0.12 reports every standard stream as an unseekable character
 // device, but tells each file's real device and inode. So a terminal must
-// also be the very file of another standard stream: the terminal one types
-// at is where the lab's prompts and lines appear, and a pipe or a file
-// handed over as standard input is not. (wazero's identities are all 0,
-// so this holds there, and its file types decide.)
+// also be the very file of another standard stream: standard input is a
+// terminal only if the lab's prompts and lines appear on that same file,
+// and standard output or error only if it is standard input's file, the
+// terminal one types at. (Output and error alone being one file says
+// nothing: `send FILE 2>&1 | recv` hands both the one pipe, which wasmer-js
+// also calls an unseekable character device. So `send FILE < data` at a
+// terminal goes unnoticed there; it prints records, not a refusal.)
+// wazero's identities are all 0, so this holds there, and its file types
+// decide.
 func IsTerminal(f any) bool {
 	x, ok := f.(Filer)
 	if !ok || x.Fd() > 2 {
@@ -79,11 +84,13 @@ func IsTerminal(f any) bool {
 	if _, err := syscall.Seek(int(x.Fd()), 0, io.SeekCurrent); err == nil {
 		return false
 	}
-	for i, g := range std {
-		if uintptr(i) != x.Fd() {
-			if gs, err := g.Stat(); err == nil && os.SameFile(st, gs) {
-				return true
-			}
+	others := std[:1] // output and error: the same file as standard input
+	if x.Fd() == 0 {
+		others = std[1:] // standard input: the same file as output or error
+	}
+	for _, g := range others {
+		if gs, err := g.Stat(); err == nil && os.SameFile(st, gs) {
+			return true
 		}
 	}
 	return false
