@@ -26,7 +26,9 @@
 // shows the output, checks it against what the sample must give (each
 // child's lines in order for the pipe lab, whose two children print at
 // the same time) and ends with one line: "ipclab: 3/3 labs passed", or
-// which failed and why. The exit status is 0 only if all passed.
+// which failed and why. The exit status is 0 only if all passed. A lab
+// that has not ended within 30 s is stuck: ipclab kills its processes and
+// says where each was waiting (/proc/PID/wchan), rather than hang a boot.
 //
 // "ipclab bench" runs the labs' benchmarks instead (pipelab bench, mqlab
 // bench [-sysv], shmlab bench) and prints one table of them all.

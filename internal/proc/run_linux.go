@@ -1,11 +1,16 @@
 package proc
 
-import "syscall"
+import (
+	"errors"
+	"syscall"
+)
 
 // Run runs the program at path with argv, stdin as its standard input and
 // the caller's standard error; it returns what the program wrote to
-// standard output and how it ended.
-func Run(path string, argv []string, stdin []byte) ([]byte, syscall.WaitStatus, error) {
+// standard output and how it ended. A program that has not closed its
+// output within limit ns (0: no limit) is stuck: Run kills it and its
+// descendants, and its error says where each one waited.
+func Run(path string, argv []string, stdin []byte, limit int64) ([]byte, syscall.WaitStatus, error) {
 	var in, out [2]int
 	if err := syscall.Pipe2(in[:], syscall.O_CLOEXEC); err != nil {
 		return nil, 0, syscallError("pipe2", err)
@@ -40,7 +45,16 @@ func Run(path string, argv []string, stdin []byte) ([]byte, syscall.WaitStatus, 
 	}()
 	var stdout []byte
 	buf := make([]byte, 32<<10)
+	deadline := monotonic() + limit
 	for {
+		if limit > 0 && !Poll(out[0], 1000) {
+			if monotonic() < deadline {
+				continue
+			}
+			why := hung(pid, limit)
+			syscall.Close(out[0])
+			return stdout, wait(pid), errors.New(why)
+		}
 		n, err := syscall.Read(out[0], buf)
 		if err == syscall.EINTR {
 			continue

@@ -110,7 +110,7 @@ func benchRun(lab, flag, mode string, size, count int) (map[string]string, strin
 	if count > 0 {
 		argv = append(argv, "-count", text.Itoa(count))
 	}
-	out, ws, err := proc.Run("/proc/self/exe", argv, nil)
+	out, ws, err := proc.Run("/proc/self/exe", argv, nil, 0)
 	if err != nil {
 		return nil, err.Error()
 	}

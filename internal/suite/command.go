@@ -22,7 +22,9 @@ var Command = &command.Command{
 	Synopsis: []string{"[-data DIR] [-poweroff]", "COMMAND [ARG...]"},
 	Text: `Runs pipelab, mqlab and shmlab on the lab sheet's samples, checks their
 output and ends with "ipclab: 3/3 labs passed" (exit status 0) or says
-which lab failed and why. With a COMMAND it runs that instead: a lab (as
+which lab failed and why. A lab that has not ended within 30 s is stuck:
+ipclab kills its processes and says where each was waiting (the kernel
+function it slept in, from /proc/PID/wchan). With a COMMAND it runs that instead: a lab (as
 ipclab mqlab -sysv FILE, or through a link named mqlab), or one of its own.
 `,
 	Options: `  -data DIR   read pipe.txt, queue.txt and shm.txt from DIR instead of the

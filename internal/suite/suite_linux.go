@@ -141,6 +141,12 @@ func shellWanted() bool {
 	return false
 }
 
+// labLimit is how long a lab may take on its sample (milliseconds, even on
+// an emulated Pi Zero) before ipclab calls it stuck: it then kills the
+// lab's processes and reports where each was waiting, rather than hang
+// the boot with it.
+const labLimit = 30e9
+
 // run runs the lab on its sample, shows the output and returns why it
 // failed, or "". The lab is this binary again, run under the lab's name.
 func (l lab) run(dir string, stdout io.Writer) string {
@@ -161,7 +167,7 @@ func (l lab) run(dir string, stdout io.Writer) string {
 	if err != nil {
 		return "bad sample: " + err.Error()
 	}
-	out, ws, err := proc.Run("/proc/self/exe", argv, stdin)
+	out, ws, err := proc.Run("/proc/self/exe", argv, stdin, labLimit)
 	io.WriteString(stdout, string(out))
 	if err != nil {
 		return err.Error()
