@@ -106,6 +106,22 @@ riscv64)
 	*) qemu=(qemu-system-arm) ;;
 	esac
 	qemu+=(-M "$machine" -accel tcg,thread=single -m "$memory" -dtb "$dtb")
+	case $machine in
+	raspi0 | raspi1ap)
+		# The BCM2835's only clock event is its system timer, which Linux
+		# arms by reading the counter and writing counter + delta into a
+		# compare register (drivers/clocksource/bcm2835_timer.c; at least
+		# 15 us ahead). QEMU's counter follows the host's clock: when the
+		# host takes the emulator off its CPU between the read and the
+		# write, the compare is set in the past, no interrupt comes until
+		# the 32-bit counter wraps (71 minutes) and the guest sleeps in its
+		# idle loop for good (seen under load, about one boot in 40:
+		# compare 11.3 s, counter 43 s). With -icount the guest's time
+		# advances with the instructions it executes, a few ns each, so
+		# the compare is always ahead.
+		qemu+=(-icount shift=auto)
+		;;
+	esac
 	files+=("$dtb")
 	if [[ -n ${CMDLINE:-} ]]; then
 		append="$CMDLINE $*"
