@@ -17,10 +17,23 @@ type stuck struct {
 	wchan     string // the kernel function it sleeps in, if the kernel says
 }
 
-// stateNames are the states of /proc/PID/stat that a stuck process shows.
-var stateNames = map[string]string{
-	"R": "running", "S": "sleeping", "D": "in an uninterruptible wait",
-	"T": "stopped", "t": "stopped by a tracer", "Z": "a zombie, not yet waited for",
+// stateName says what a state of /proc/PID/stat means.
+func stateName(state string) string {
+	switch state {
+	case "R":
+		return "running"
+	case "S":
+		return "sleeping"
+	case "D":
+		return "in an uninterruptible wait"
+	case "T":
+		return "stopped"
+	case "t":
+		return "stopped by a tracer"
+	case "Z":
+		return "a zombie, not yet waited for"
+	}
+	return "in state " + state
 }
 
 // tree returns the process pid and its descendants, parents first, read
@@ -119,11 +132,7 @@ func readSmall(name string) string {
 
 // String says where the process is: "p1 (pid 99) sleeping in pipe_write".
 func (s stuck) String() string {
-	state, ok := stateNames[s.state]
-	if !ok {
-		state = "in state " + s.state
-	}
-	w := s.role + " (pid " + text.Itoa(s.pid) + ") " + state
+	w := s.role + " (pid " + text.Itoa(s.pid) + ") " + stateName(s.state)
 	if s.wchan != "" {
 		w += " in " + s.wchan
 	}
