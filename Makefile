@@ -141,7 +141,7 @@ diagrams: build
 	@set -e; for d in $(DIAGRAMS); do \
 	  l=$${d%%:*}; f=testdata/$${d##*:}.txt; \
 	  echo "$(BIN)/ipclab $$l -trace $$f 2> docs/diagrams/$$l.trace"; \
-	  $(BIN)/ipclab $$l -trace $$f 2> docs/diagrams/$$l.trace >/dev/null; \
+	  scripts/std-fds.sh $(BIN)/ipclab $$l -trace $$f 2> docs/diagrams/$$l.trace >/dev/null; \
 	  $(BIN)/ipclab diagram docs/diagrams/$$l.trace > docs/diagrams/$$l.svg; \
 	done
 
@@ -149,7 +149,9 @@ diagrams: build
 # some of their modes, from a real run on the sheet's sample
 # (docs/course/NAME.trace, which make docs shows with the notes in
 # NAME.notes and turns into tables of who holds which descriptor), and the
-# sheet's queue program hanging (docs/course/sheet-deadlock.txt).
+# sheet's queue program hanging (docs/course/sheet-deadlock.txt). The labs
+# run with only descriptors 0-2 open (scripts/std-fds.sh), so the parent's
+# descriptor numbers in a trace are a terminal's, wherever make runs.
 COURSE_TRACES := pipelab:pipe pipelab-duplex:pipe:-duplex pipelab-writers:pipe:-writers=2 \
 	mqlab:queue mqlab-sysv:queue:-sysv shmlab:shm shmlab-memfd:shm:-memfd
 course: build
@@ -158,7 +160,7 @@ course: build
 	  n=$${t%%:*}; r=$${t#*:}; f=testdata/$${r%%:*}.txt; a=; \
 	  case $$r in *:*) a=$${r#*:};; esac; \
 	  echo "$(BIN)/$${n%%-*} -trace $$a $$f 2> docs/course/$$n.trace"; \
-	  $(BIN)/$${n%%-*} -trace $$a $$f 2> docs/course/$$n.trace >/dev/null; \
+	  scripts/std-fds.sh $(BIN)/$${n%%-*} -trace $$a $$f 2> docs/course/$$n.trace >/dev/null; \
 	done
 	scripts/sheet-deadlock.sh $(BIN)/mqlab > docs/course/sheet-deadlock.txt
 
