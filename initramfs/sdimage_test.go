@@ -27,8 +27,10 @@ func runTool(t *testing.T, name string, args ...string) string {
 // those rules catch a card that breaks them, and boots the kernel, device
 // tree and initramfs copied out of it on the emulated Pi 3 (raspi3b, QEMU
 // 7.2) and Pi 4B (raspi4b, QEMU 10), with the image's own cmdline.txt (its
-// console: the mini UART). The firmware stage (bootcode.bin, start*.elf
-// reading config.txt) cannot run under QEMU and is not tested.
+// console: the mini UART) and the core clock its config.txt fixes for the
+// model, which the mini UART's baud rate follows (CORE_FREQ in
+// scripts/qemu.sh). The firmware stage (bootcode.bin, start*.elf reading
+// config.txt) cannot run under QEMU and is not tested.
 func TestSDImage(t *testing.T) {
 	t.Parallel()
 	const board = "pi3"
@@ -102,16 +104,29 @@ func TestSDImage(t *testing.T) {
 	}
 
 	cmdline := strings.TrimSpace(string(card["cmdline.txt"]))
-	for _, b := range []struct{ board, dtb string }{{"pi3", "bcm2837-rpi-3-b.dtb"}, {"pi4", "bcm2711-rpi-4-b.dtb"}} {
+	for _, b := range []struct{ board, model string }{{"pi3", "3B"}, {"pi4", "4B"}} {
 		t.Run("boot "+b.board, func(t *testing.T) {
 			needBootTools(t, b.board)
-			c, err := bootLabs(t, b.board, filepath.Join(dir, "initramfs.cpio.xz"),
-				"KERNEL="+filepath.Join(dir, "vmlinuz"),
-				"DTB="+filepath.Join(dir, b.dtb),
-				"CMDLINE="+cmdline)
+			i := slices.IndexFunc(piModels, func(m piModel) bool { return m.name == b.model })
+			m := piModels[i]
+			env := []string{
+				"KERNEL=" + filepath.Join(dir, "vmlinuz"),
+				"DTB=" + filepath.Join(dir, m.dtb),
+				"CMDLINE=" + cmdline,
+			}
+			// The core clock the firmware would set from config.txt
+			// (scripts/qemu.sh, CORE_FREQ).
+			config, err := settings(string(card["config.txt"]), m)
 			if err != nil {
-				t.Errorf("boot the image's kernel, %s and initramfs on %s with cmdline.txt %q: %v\nconsole:\n%s",
-					b.dtb, b.board, cmdline, err, c)
+				t.Fatal(err)
+			}
+			if f := value(config, "core_freq"); f != "" {
+				env = append(env, "CORE_FREQ="+f)
+			}
+			c, err := bootLabs(t, b.board, filepath.Join(dir, "initramfs.cpio.xz"), env...)
+			if err != nil {
+				t.Errorf("boot the image's kernel, %s and initramfs on %s with cmdline.txt %q and %q: %v\nconsole:\n%s",
+					m.dtb, b.board, cmdline, env[3:], err, c)
 			}
 		})
 	}

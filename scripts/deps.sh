@@ -22,6 +22,7 @@ declare -A pkg_of=(
 	[sfdisk]=fdisk
 	[mkfs.vfat]=dosfstools
 	[mcopy]=mtools
+	[fdtput]=device-tree-compiler # qemu.sh: a card's core clock (CORE_FREQ)
 )
 
 missing=()

@@ -24,7 +24,10 @@
 # console and defaults, e.g. an SD image's cmdline.txt (the board's own
 # arguments and KERNEL-ARG are still added). If it names console=ttyS1, the
 # mini UART on a real Pi's GPIO pins, QEMU's second serial port (which
-# raspi machines connect to the mini UART) is the one on stdin/stdout.
+# raspi machines connect to the mini UART) is the one on stdin/stdout;
+# CORE_FREQ, for a board, the VPU core clock in MHz that an SD card's
+# config.txt fixes (core_freq=; the Pi 4's card asks for 360), which the
+# firmware would set before the kernel starts: see below.
 set -euo pipefail
 
 if (($# < 2)); then
@@ -105,7 +108,7 @@ riscv64)
 	raspi3*) qemu=(qemu-system-aarch64) ;;
 	*) qemu=(qemu-system-arm) ;;
 	esac
-	qemu+=(-M "$machine" -accel tcg,thread=single -m "$memory" -dtb "$dtb")
+	qemu+=(-M "$machine" -accel tcg,thread=single -m "$memory")
 	case $machine in
 	raspi0 | raspi1ap)
 		# The BCM2835's only clock event is its system timer, which Linux
@@ -150,6 +153,40 @@ command -v "${qemu[0]}" >/dev/null || {
 	echo "$0: ${qemu[0]} missing (scripts/deps.sh installs it)" >&2
 	exit 1
 }
+
+if [[ -n ${board:-} && -n ${CORE_FREQ:-} ]]; then
+	# The mini UART (ttyS1, the device tree's serial1) divides the VPU core
+	# clock, which a Pi's firmware sets from config.txt (core_freq=) before
+	# the kernel starts. Under QEMU no firmware runs: raspi4b's clocks
+	# give the UART 562.5 MHz, the kernel computes a baud divisor of 610
+	# (0x262) for 115200, and QEMU's mini UART, which has no divisor
+	# latch (hw/char/bcm2835_aux.c: "DLAB bit set means access baudrate
+	# register" is not implemented), takes the divisor's low byte as a
+	# character to send (a stray "b" on the console) and its high byte, 2,
+	# as its interrupt-enable register: the transmit interrupt, which the
+	# kernel does not know is on. When the console is opened the interrupt
+	# is unmasked and fires without end on the CPU that opens it; the boot
+	# stalls until another CPU's console output happens to clear it
+	# (seconds, or for good on a loaded host). What the firmware would do,
+	# we do in the device tree: the UART's clock becomes a fixed CORE_FREQ
+	# MHz (360: divisor 391, high byte 1, the receive interrupt, which
+	# stays quiet as nothing is typed, as on the Pi 3).
+	command -v fdtput >/dev/null || {
+		echo "$0: fdtput missing (scripts/deps.sh installs it)" >&2
+		exit 1
+	}
+	fixed=$(mktemp)
+	cp "$dtb" "$fixed"
+	uart=$(fdtget "$fixed" /aliases serial1)
+	fdtput -d "$fixed" "$uart" clocks
+	fdtput -t u "$fixed" "$uart" clock-frequency $((CORE_FREQ * 1000000))
+	# QEMU reads the device tree at start-up from this descriptor: the file
+	# itself is gone before QEMU starts (exec leaves no one to remove it).
+	exec {fixedfd}<"$fixed"
+	rm -f "$fixed"
+	dtb=/dev/fd/$fixedfd
+fi
+[[ -n ${board:-} ]] && qemu+=(-dtb "$dtb")
 
 exec "${qemu[@]}" -nographic -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initramfs" -append "$append"
