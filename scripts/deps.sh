@@ -2,7 +2,8 @@
 # deps.sh installs what booting the lab and building its SD-card image need
 # and is missing: QEMU for x86_64, aarch64, 32-bit arm and riscv64 (the Pi
 # 4's QEMU 10 comes from scripts/fetch-qemu.sh), xz, cpio, lz4, sfdisk,
-# mkfs.vfat and mtools; gcc, for the benchmark's C reference; xmllint and
+# mkfs.vfat, mtools and fdtput (the SD card's core clock on the emulated
+# Pi 4, qemu.sh); gcc, for the benchmark's C reference; xmllint and
 # Chromium, which the diagram tests check ipclab diagram with; python3, for
 # the lab sheet's programs (docs/course.md).
 # It does nothing when all of them are present.
