@@ -120,13 +120,15 @@ func TestSDImage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			clock := "no core_freq"
 			if f := value(config, "core_freq"); f != "" {
-				env = append(env, "CORE_FREQ="+f)
+				clock = "CORE_FREQ=" + f
+				env = append(env, clock)
 			}
 			c, err := bootLabs(t, b.board, filepath.Join(dir, "initramfs.cpio.xz"), env...)
 			if err != nil {
-				t.Errorf("boot the image's kernel, %s and initramfs on %s with cmdline.txt %q and %q: %v\nconsole:\n%s",
-					m.dtb, b.board, cmdline, env[3:], err, c)
+				t.Errorf("boot the image's kernel, %s and initramfs on %s with cmdline.txt %q and %s: %v\nconsole:\n%s",
+					m.dtb, b.board, cmdline, clock, err, c)
 			}
 		})
 	}

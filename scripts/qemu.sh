@@ -156,21 +156,12 @@ command -v "${qemu[0]}" >/dev/null || {
 
 if [[ -n ${board:-} && -n ${CORE_FREQ:-} ]]; then
 	# The mini UART (ttyS1, the device tree's serial1) divides the VPU core
-	# clock, which a Pi's firmware sets from config.txt (core_freq=) before
-	# the kernel starts. Under QEMU no firmware runs: raspi4b's clocks
-	# give the UART 562.5 MHz, the kernel computes a baud divisor of 610
-	# (0x262) for 115200, and QEMU's mini UART, which has no divisor
-	# latch (hw/char/bcm2835_aux.c: "DLAB bit set means access baudrate
-	# register" is not implemented), takes the divisor's low byte as a
-	# character to send (a stray "b" on the console) and its high byte, 2,
-	# as its interrupt-enable register: the transmit interrupt, which the
-	# kernel does not know is on. When the console is opened the interrupt
-	# is unmasked and fires without end on the CPU that opens it; the boot
-	# stalls until another CPU's console output happens to clear it
-	# (seconds, or for good on a loaded host). What the firmware would do,
-	# we do in the device tree: the UART's clock becomes a fixed CORE_FREQ
-	# MHz (360: divisor 391, high byte 1, the receive interrupt, which
-	# stays quiet as nothing is typed, as on the Pi 3).
+	# clock, which a Pi's firmware sets from config.txt (core_freq=); under
+	# QEMU no firmware runs, so the device tree gets the clock instead. At
+	# raspi4b's own 562.5 MHz, the 115200 baud divisor's high byte lands in
+	# the interrupt-enable register of QEMU's mini UART, which has no divisor
+	# latch, and a transmit interrupt the kernel does not know of stalls the
+	# boot (docs/pi.md, at its end).
 	command -v fdtput >/dev/null || {
 		echo "$0: fdtput missing (scripts/deps.sh installs it)" >&2
 		exit 1
